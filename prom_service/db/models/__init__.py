@@ -1,0 +1,20 @@
+"""Every model, imported here so `Base.metadata` knows the whole schema."""
+
+from prom_service.db.models.alert import Alert
+from prom_service.db.models.api_client import ApiClient
+from prom_service.db.models.audit import AuditEvent
+from prom_service.db.models.community import Community, OutcomeSetVersion
+from prom_service.db.models.cost import CostEvent
+from prom_service.db.models.enrolment import Enrolment, GoalRating, PersonalGoal, PersonalWeights
+from prom_service.db.models.invitation import Invitation, InvitationEvent
+from prom_service.db.models.outbox import OutboxMessage
+from prom_service.db.models.patient import Patient
+from prom_service.db.models.response import Answer, Response
+from prom_service.db.models.score import LifeImproverScore, Score
+from prom_service.db.models.team import Team, TeamMembership, User
+
+__all__ = [
+    "Alert", "Answer", "ApiClient", "AuditEvent", "Community", "CostEvent", "Enrolment", "GoalRating",
+    "Invitation", "InvitationEvent", "LifeImproverScore", "OutboxMessage", "OutcomeSetVersion", "Patient",
+    "PersonalGoal", "PersonalWeights", "Response", "Score", "Team", "TeamMembership", "User",
+]
