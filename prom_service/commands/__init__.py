@@ -1,0 +1,15 @@
+"""Command-line entry points; each is thin and calls the service layer."""
+
+from __future__ import annotations
+
+import click
+
+
+def register_commands(group: click.Group) -> None:
+    from prom_service.commands import api_key, database, demo, serve
+
+    group.add_command(database.db)
+    group.add_command(demo.demo)
+    group.add_command(api_key.api_key)
+    for command in serve.COMMANDS:
+        group.add_command(command)

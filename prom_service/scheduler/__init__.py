@@ -1,0 +1,1 @@
+"""APScheduler as a ticker only: state lives in the database, each tick claims its own work."""

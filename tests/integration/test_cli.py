@@ -1,0 +1,40 @@
+"""The `prom` command as an operator runs it: a real process against a real, empty database."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROM = [sys.executable, "-c", "from prom_service.cli import main; main()"]
+
+
+def prom(*args: str, url: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("PROM_")}
+    environ.update({"PROM_DATABASE_URL": url, "PROM_VAR_DIR": str(cwd / "var"), "PROM_LOG_LEVEL": "WARNING"}, **env)
+    return subprocess.run([*PROM, *args], cwd=cwd, env=environ, capture_output=True, text=True, timeout=120)
+
+
+class TestCommandLine:
+    def test_db_upgrade_then_demo_load_twice_is_idempotent(self, fresh_database_url, tmp_path):
+        assert prom("db", "upgrade", url=fresh_database_url, cwd=tmp_path).returncode == 0
+        first = prom("demo", "load", url=fresh_database_url, cwd=tmp_path)
+        second = prom("demo", "load", url=fresh_database_url, cwd=tmp_path)
+        assert first.returncode == 0 and "password:" in first.stdout
+        assert second.returncode == 0 and "created" not in second.stdout
+
+    def test_bad_configuration_is_one_clear_line(self, tmp_path):
+        result = prom("db", "upgrade", url="nonsense://", cwd=tmp_path)
+        assert result.returncode == 2
+        assert result.stderr.strip().splitlines() == [
+            "prom: configuration error: PROM_DATABASE_URL: unsupported database 'nonsense'; "
+            "use sqlite:///path/to/file or postgresql+psycopg://user@host/db"
+        ]
+
+    def test_api_key_create_prints_the_key_once_and_rejects_unknown_scopes(self, fresh_database_url, tmp_path):
+        prom("db", "upgrade", url=fresh_database_url, cwd=tmp_path)
+        made = prom("api-key", "create", "--name", "EHR", "--scopes", "read:scores,write:patients",
+                    url=fresh_database_url, cwd=tmp_path)
+        assert made.returncode == 0 and "key:       prom_" in made.stdout
+        bad = prom("api-key", "create", "--name", "EHR", "--scopes", "read:everything",
+                   url=fresh_database_url, cwd=tmp_path)
+        assert bad.returncode == 1 and "read:everything" in bad.stderr
