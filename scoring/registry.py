@@ -10,7 +10,8 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any, overload
 
-from scoring import eq5d3l, eq5d5l, eq_vas, gad2, gad7, phq2, phq9
+from scoring import (eq5d3l, eq5d5l, eq_vas, gad2, gad7, gas, kccq12, mymop2, ons4, oxford_hip,
+                     oxford_knee, phq2, phq9, promis_global10, swemwbs, wemwbs)
 from scoring.answers import Answers
 from scoring.batch import read_rows
 from scoring.columns import ResultBatch, ScoreBatch
@@ -20,7 +21,8 @@ from scoring.result import Result
 
 MODULES: dict[str, ModuleType] = {
     module.INSTRUMENT.id: module
-    for module in (phq9, phq2, gad7, gad2, eq5d5l, eq5d3l, eq_vas)
+    for module in (phq9, phq2, gad7, gad2, eq5d5l, eq5d3l, eq_vas, promis_global10, swemwbs,
+                   wemwbs, ons4, oxford_knee, oxford_hip, kccq12, mymop2, gas)
 }
 
 
