@@ -95,6 +95,15 @@ def measure_range(measure: Measure, catalogue: InstrumentCatalogue) -> tuple[flo
     return None if bounds is None else (float(bounds[0]), float(bounds[1]))
 
 
+def higher_is_better(measure: Measure, catalogue: InstrumentCatalogue) -> bool | None:
+    """The measure's direction, or None where the catalogue does not say (single items)."""
+    if measure.kind is MeasureKind.DAYS_AT_HOME:
+        return True
+    if measure.kind is MeasureKind.INSTRUMENT_ITEM:
+        return None
+    return catalogue(measure.instrument).higher_is_better.get(measure.part)
+
+
 def _check_value_set(metadata: Any, value_set: str | None) -> None:
     """A value set the instrument does not have would fail at the first score; fail at load instead."""
     if value_set is not None and value_set not in metadata.value_sets:

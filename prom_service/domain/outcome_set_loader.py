@@ -18,6 +18,7 @@ from prom_service.domain.measure import (
     Measure,
     MeasureError,
     days_at_home,
+    higher_is_better,
     measure_range,
     resolve_measure,
     scoring_catalogue,
@@ -124,6 +125,7 @@ def _domain(entry: Located, catalogue: InstrumentCatalogue, asked: set[str]) -> 
     if worst == best:
         raise entry.child("best").fail(f"must differ from worst ({worst:g}), or nothing can be normalised")
     _check_within_range(entry, measure, catalogue)
+    _check_direction(entry, measure, catalogue)
     return Domain(
         name=entry.child("name").identifier(),
         label=entry.child("label").text(),
@@ -171,6 +173,15 @@ def _check_within_range(entry: Located, measure: Measure, catalogue: InstrumentC
         value = entry.child(field).value
         if not low <= value <= high:
             raise entry.child(field).fail(f"must be within {measure.reference}'s range {low:g} to {high:g}, got {value!r}")
+
+
+def _check_direction(entry: Located, measure: Measure, catalogue: InstrumentCatalogue) -> None:
+    """`best` must be the better end, or the LIS would reward getting worse."""
+    expected = higher_is_better(measure, catalogue)
+    worst, best = entry.child("worst").value, entry.child("best").value
+    if expected is not None and (best > worst) != expected:
+        direction = "higher" if expected else "lower"
+        raise entry.child("best").fail(f"must be the better end: {direction} {measure.reference} is better")
 
 
 def _mid(located: Located) -> MinimalImportantDifference:

@@ -29,6 +29,11 @@ class FakeInstrument:
     range: dict
     items: tuple[FakeItem, ...]
     value_sets: tuple[str, ...] = ()
+    lower_is_better: tuple[str, ...] = ()
+
+    @property
+    def higher_is_better(self) -> dict:
+        return {scale: scale not in self.lower_is_better for scale in self.range}
 
     @property
     def scale_ids(self) -> tuple[str, ...]:
@@ -48,11 +53,16 @@ def _items(ids: str, low: int, high: int) -> tuple[FakeItem, ...]:
 
 _ONS4_SCALES = "life_satisfaction worthwhile happiness anxiety"
 FAKE_INSTRUMENTS = {
-    "ons4": FakeInstrument("ons4", "life_satisfaction", {s: (0, 10) for s in _ONS4_SCALES.split()}, _items(_ONS4_SCALES, 0, 10)),
+    "ons4": FakeInstrument(
+        "ons4", "life_satisfaction", {s: (0, 10) for s in _ONS4_SCALES.split()}, _items(_ONS4_SCALES, 0, 10),
+        lower_is_better=("anxiety",),
+    ),
     "eq5d5l": FakeInstrument(
         "eq5d5l", "index", {"index": (-0.567, 1)}, _items("mo sc ua pd ad", 1, 5), ("england_2018", "uk_2026")
     ),
-    "phq9": FakeInstrument("phq9", "total", {"total": (0, 27)}, _items("q1 q2 q3 q4 q5 q6 q7 q8 q9", 0, 3)),
+    "phq9": FakeInstrument(
+        "phq9", "total", {"total": (0, 27)}, _items("q1 q2 q3 q4 q5 q6 q7 q8 q9", 0, 3), lower_is_better=("total",)
+    ),
     "kccq12": FakeInstrument("kccq12", "summary", {"summary": (0, 100), "social_limitation": (0, 100)}, ()),
     "gas": FakeInstrument("gas", "t_score", {"t_score": (10, 90)}, ()),
 }

@@ -109,6 +109,7 @@ class TestErrorsNameFileLineAndField:
             ("    worst: -0.285", "    worst: -0.6", "domains[2].worst", "within eq5d5l.index's range -0.567 to 1"),
             ("    best: 90\n", "    best: 120\n", "domains[0].best", "within days_at_home's range 0 to 90"),
             ("    best: 10\n", "    best: 0\n", "domains[1].best", "must differ from worst"),
+            ("    worst: 10\n    best: 0\n", "    worst: 0\n    best: 10\n", "domains[3].best", "lower ons4.anxiety is better"),
             ("{value: 7, source", "{value: 0, source", "domains[0].mid.value", "must be above 0"),
             ("- name: anxiety", "- name: life_satisfaction", "domains[3].name", "used by an earlier domain"),
             ("- name: anxiety", "- name: Anxiety", "domains[3].name", "lower_case_with_underscores"),
