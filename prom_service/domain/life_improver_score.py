@@ -72,12 +72,21 @@ def life_improver_score(
     coverage = measured_weight / sum(weights.values())
     missing = tuple(name for name in outcome_set.domain_names if name not in inputs and weights[name] > 0)
     result = LifeImproverScore(outcome_set.community, outcome_set.version, None, coverage, inputs, weights, missing)
-    minimum = outcome_set.life_improver_score.min_coverage
-    if coverage < minimum or measured_weight == 0:
-        explanation = f"coverage {coverage:.2f} is below the minimum {minimum:.2f}; not measured: {', '.join(missing)}"
-        return replace(result, reason="below_min_coverage", explanation=explanation)
+    refusal = _refusal(result, measured_weight, outcome_set.life_improver_score.min_coverage)
+    if refusal:
+        return replace(result, reason=refusal[0], explanation=refusal[1])
     value = sum(i.weight * i.normalised for i in inputs.values()) / measured_weight
     return replace(result, value=value)
+
+
+def _refusal(result: LifeImproverScore, measured_weight: float, minimum: float) -> tuple[str, str] | None:
+    """Why no LIS can be given (a reason code and a sentence), or None when it can."""
+    if measured_weight == 0:
+        return "nothing_measured", "no domain with a weight above 0 was measured"
+    if result.coverage < minimum:
+        shortfall = f"coverage {result.coverage:.2f} is below the minimum {minimum:.2f}"
+        return "below_min_coverage", f"{shortfall}; not measured: {', '.join(result.missing)}"
+    return None
 
 
 def _input(outcome_set: OutcomeSet, name: str, measurement: DomainMeasurement | float, weight: float) -> DomainInput:

@@ -172,7 +172,8 @@ def _check_within_range(entry: Located, measure: Measure, catalogue: InstrumentC
     for field in ("worst", "best"):
         value = entry.child(field).value
         if not low <= value <= high:
-            raise entry.child(field).fail(f"must be within {measure.reference}'s range {low:g} to {high:g}, got {value!r}")
+            problem = f"must be within {measure.reference}'s range {low:g} to {high:g}, got {value!r}"
+            raise entry.child(field).fail(problem)
 
 
 def _check_direction(entry: Located, measure: Measure, catalogue: InstrumentCatalogue) -> None:

@@ -67,8 +67,8 @@ class TestLifeImproverScore:
         assert result.missing == ("personal_goals",)
 
     def test_result_records_version_inputs_weights_and_sources(self, worked_example):
-        measurements = {"time_at_home": DomainMeasurement(81, source="activity:days_at_home:2026-03-31")}
-        measurements |= {name: DomainMeasurement(value, f"score:{name}") for name, value in WORKED_VALUES.items() if name != "time_at_home"}
+        measurements = {name: DomainMeasurement(value, f"score:{name}") for name, value in WORKED_VALUES.items()}
+        measurements["time_at_home"] = DomainMeasurement(81, source="activity:days_at_home:2026-03-31")
         result = life_improver_score(worked_example, measurements)
         assert (result.community, result.outcome_set_version) == ("worked_example", 1)
         assert result.inputs["quality_of_life"].raw == 0.743
@@ -109,7 +109,12 @@ class TestLifeImproverScore:
 
     def test_nothing_measured_gives_no_score(self, worked_example):
         result = life_improver_score(worked_example, {})
-        assert result.value is None and result.coverage == 0
+        assert (result.value, result.coverage, result.reason) == (None, 0, "nothing_measured")
+
+    def test_only_domains_that_do_not_matter_to_me_measured_gives_no_score(self, worked_example):
+        weights = {"time_at_home": 0, "anxiety": 0}
+        result = life_improver_score(worked_example, {"time_at_home": 81, "anxiety": 4}, personal_weights=weights)
+        assert result.reason == "nothing_measured"
 
     def test_a_measurement_for_an_unknown_domain_is_refused(self, worked_example):
         with pytest.raises(ValueError, match="unknown domain.*sleep"):

@@ -49,7 +49,8 @@ class TestReadingACommunity:
 
     def test_life_improver_score_settings_default_when_left_out(self):
         start, end = WORKED_EXAMPLE_YAML.index("life_improver_score:"), WORKED_EXAMPLE_YAML.index("schedule:")
-        settings = read_community(WORKED_EXAMPLE_YAML[:start] + WORKED_EXAMPLE_YAML[end:], FILE, fake_catalogue).outcome_set.life_improver_score
+        community = read_community(WORKED_EXAMPLE_YAML[:start] + WORKED_EXAMPLE_YAML[end:], FILE, fake_catalogue)
+        settings = community.outcome_set.life_improver_score
         assert (settings.min_coverage, settings.mid, settings.assessment_window_days) == (0.6, 5.0, 30)
 
     def test_alert_rules_are_typed(self, worked_example):

@@ -90,7 +90,8 @@ class TestPlan:
         assert occurrences[-1].due_at == morning + dt.timedelta(days=14)
 
     def test_planning_again_with_a_longer_horizon_keeps_the_earlier_keys_and_dates(self):
-        schedule = Schedule(followups=(Duration.parse("P6W"),), interval=RepeatingInterval(Duration.parse("P3M"), Duration.parse("P3M")))
+        quarterly = RepeatingInterval(every=Duration.parse("P3M"), first=Duration.parse("P3M"))
+        schedule = Schedule(followups=(Duration.parse("P6W"),), interval=quarterly)
         near = plan(schedule, ENROLLED, ENROLLED + dt.timedelta(days=200))
         later = plan(schedule, ENROLLED, ENROLLED + dt.timedelta(days=400))
         assert later[: len(near)] == near
