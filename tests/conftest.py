@@ -157,3 +157,19 @@ def client(app):
 def fresh_database_url(database):
     """An empty database (no tables), for migration and multi-process tests that really commit."""
     return database.new_empty_database()
+
+
+@pytest.fixture
+def issue_key(parts):
+    """Issue a real API key: `issue_key("read:scores", team="north")` → Authorization headers."""
+    from prom_service.services import api_clients, care_team
+
+    def issue(*scopes: str, team: str | None = None) -> dict[str, str]:
+        if team:
+            with parts.uow() as uow:
+                care_team.ensure_team(uow, team, team.title(), parts.clock.now())
+                uow.commit()
+        issued = api_clients.create_api_key(parts.uow(), "test client", scopes or ("admin",), parts.clock.now(), team)
+        return {"Authorization": f"Bearer {issued.key}"}
+
+    return issue

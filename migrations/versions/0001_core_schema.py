@@ -3,7 +3,7 @@ scores, alerts, care teams, audit, cost events, API clients and the outbox.
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 09:21:00.919293
+Create Date: 2026-11-22 09:24:20.367570
 """
 from __future__ import annotations
 
@@ -43,30 +43,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_communities')),
     sa.UniqueConstraint('code', name=op.f('uq_communities_code'))
     )
-    op.create_table('patients',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('source', sa.String(length=64), nullable=False),
-    sa.Column('external_id', sa.String(length=128), nullable=False),
-    sa.Column('nhs_number', sa.String(length=10), nullable=True),
-    sa.Column('display_name', sa.String(length=200), nullable=True),
-    sa.Column('date_of_birth', sa.Date(), nullable=True),
-    sa.Column('phone_e164', sa.String(length=20), nullable=True),
-    sa.Column('phone_is_mobile', sa.Boolean(), nullable=False),
-    sa.Column('preferred_channel', sa.String(length=16), nullable=False),
-    sa.Column('language', sa.String(length=16), nullable=False),
-    sa.Column('timezone', sa.String(length=64), nullable=False),
-    sa.Column('lsoa', sa.String(length=16), nullable=True),
-    sa.Column('date_of_death', sa.Date(), nullable=True),
-    sa.Column('sms_opted_out_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('sms_opt_out_source', sa.String(length=64), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_patients')),
-    sa.UniqueConstraint('source', 'external_id', name=op.f('uq_patients_source_external_id'))
-    )
-    with op.batch_alter_table('patients', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_patients_nhs_number'), ['nhs_number'], unique=False)
-        batch_op.create_index(batch_op.f('ix_patients_phone_e164'), ['phone_e164'], unique=False)
-
     op.create_table('teams',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('code', sa.String(length=64), nullable=False),
@@ -102,6 +78,55 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_clients')),
     sa.UniqueConstraint('key_prefix', name=op.f('uq_api_clients_key_prefix'))
     )
+    op.create_table('outcome_set_versions',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('community_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('definition', sa.JSON(), nullable=False),
+    sa.Column('published_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_outcome_set_versions_community_id_communities')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outcome_set_versions')),
+    sa.UniqueConstraint('community_id', 'version', name=op.f('uq_outcome_set_versions_community_id_version'))
+    )
+    with op.batch_alter_table('outcome_set_versions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outcome_set_versions_community_id'), ['community_id'], unique=False)
+
+    op.create_table('patients',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('source', sa.String(length=64), nullable=False),
+    sa.Column('external_id', sa.String(length=128), nullable=False),
+    sa.Column('nhs_number', sa.String(length=10), nullable=True),
+    sa.Column('display_name', sa.String(length=200), nullable=True),
+    sa.Column('date_of_birth', sa.Date(), nullable=True),
+    sa.Column('phone_e164', sa.String(length=20), nullable=True),
+    sa.Column('phone_is_mobile', sa.Boolean(), nullable=False),
+    sa.Column('preferred_channel', sa.String(length=16), nullable=False),
+    sa.Column('language', sa.String(length=16), nullable=False),
+    sa.Column('timezone', sa.String(length=64), nullable=False),
+    sa.Column('lsoa', sa.String(length=16), nullable=True),
+    sa.Column('registered_team_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('date_of_death', sa.Date(), nullable=True),
+    sa.Column('sms_opted_out_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('sms_opt_out_source', sa.String(length=64), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['registered_team_id'], ['teams.id'], name=op.f('fk_patients_registered_team_id_teams')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_patients')),
+    sa.UniqueConstraint('source', 'external_id', name=op.f('uq_patients_source_external_id'))
+    )
+    with op.batch_alter_table('patients', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_patients_nhs_number'), ['nhs_number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_patients_phone_e164'), ['phone_e164'], unique=False)
+        batch_op.create_index(batch_op.f('ix_patients_registered_team_id'), ['registered_team_id'], unique=False)
+
+    op.create_table('team_memberships',
+    sa.Column('team_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('user_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_team_memberships_team_id_teams')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_team_memberships_user_id_users')),
+    sa.PrimaryKeyConstraint('team_id', 'user_id', name=op.f('pk_team_memberships'))
+    )
     op.create_table('cost_events',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('patient_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -124,28 +149,6 @@ def upgrade() -> None:
     with op.batch_alter_table('cost_events', schema=None) as batch_op:
         batch_op.create_index('ix_cost_events_patient_start', ['patient_id', 'start_date'], unique=False)
 
-    op.create_table('outcome_set_versions',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('community_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('fingerprint', sa.String(length=64), nullable=False),
-    sa.Column('definition', sa.JSON(), nullable=False),
-    sa.Column('published_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_outcome_set_versions_community_id_communities')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_outcome_set_versions')),
-    sa.UniqueConstraint('community_id', 'version', name=op.f('uq_outcome_set_versions_community_id_version'))
-    )
-    with op.batch_alter_table('outcome_set_versions', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_outcome_set_versions_community_id'), ['community_id'], unique=False)
-
-    op.create_table('team_memberships',
-    sa.Column('team_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('user_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_team_memberships_team_id_teams')),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_team_memberships_user_id_users')),
-    sa.PrimaryKeyConstraint('team_id', 'user_id', name=op.f('pk_team_memberships'))
-    )
     op.create_table('enrolments',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('patient_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -445,23 +448,24 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_enrolments_community_id'))
 
     op.drop_table('enrolments')
-    op.drop_table('team_memberships')
-    with op.batch_alter_table('outcome_set_versions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_outcome_set_versions_community_id'))
-
-    op.drop_table('outcome_set_versions')
     with op.batch_alter_table('cost_events', schema=None) as batch_op:
         batch_op.drop_index('ix_cost_events_patient_start')
 
     op.drop_table('cost_events')
-    op.drop_table('api_clients')
-    op.drop_table('users')
-    op.drop_table('teams')
+    op.drop_table('team_memberships')
     with op.batch_alter_table('patients', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_patients_registered_team_id'))
         batch_op.drop_index(batch_op.f('ix_patients_phone_e164'))
         batch_op.drop_index(batch_op.f('ix_patients_nhs_number'))
 
     op.drop_table('patients')
+    with op.batch_alter_table('outcome_set_versions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outcome_set_versions_community_id'))
+
+    op.drop_table('outcome_set_versions')
+    op.drop_table('api_clients')
+    op.drop_table('users')
+    op.drop_table('teams')
     op.drop_table('communities')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_events_patient_at')

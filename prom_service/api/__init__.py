@@ -19,6 +19,8 @@ def register_api(app: Flask) -> ProblemApi:
     app.config.setdefault("OPENAPI_URL_PREFIX", API_PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     api = ProblemApi(app, spec_kwargs={"info": {"description": "Scores, outcome sets and value for care."}})
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    api.spec.options["security"] = [{"bearerAuth": []}]
     app.register_error_handler(ServiceError, _service_error)
     for blueprint in _blueprints():
         api.register_blueprint(blueprint, url_prefix=API_PREFIX + blueprint.url_prefix)
@@ -28,7 +30,9 @@ def register_api(app: Flask) -> ProblemApi:
 
 def _blueprints():
     """Every API blueprint; imported here so the app factory stays the only wiring point."""
-    return []
+    from prom_service.api import patients
+
+    return [patients.blp]
 
 
 def _service_error(error: ServiceError):

@@ -24,6 +24,8 @@ class UnitOfWork:
     ) -> None:
         assert self.session is not None
         try:
+            # Detach first so rows read here keep their loaded values for the caller to present.
+            self.session.expunge_all()
             self.session.rollback()
         finally:
             self.session.close()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from prom_service.db.base import Base
+from prom_service.db.base import Base, BigId
 from prom_service.db.models._columns import created_at_column, id_column
 
 
@@ -27,6 +27,8 @@ class Patient(Base):
     language: Mapped[str] = mapped_column(String(16), default="en")
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     lsoa: Mapped[str | None] = mapped_column(String(16))
+    # The team that registered the person; enrolments add the teams that care for them.
+    registered_team_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("teams.id"), index=True)
     date_of_death: Mapped[date | None]
     sms_opted_out_at: Mapped[datetime | None]
     sms_opt_out_source: Mapped[str | None] = mapped_column(String(64))
