@@ -45,20 +45,23 @@ INSTRUMENT = Instrument(
 
 def validate(answers: Answers) -> tuple[int | None, ...]:
     """Return the attainment of each listed goal (``None`` where unrated), or raise."""
+    pairs = _goal_pairs(answers)
+    if not 1 <= len(pairs) <= MAX_GOALS:
+        raise WrongLength(INSTRUMENT.id, len(pairs), f"1 to {MAX_GOALS} goals")
+    return tuple(read_value(INSTRUMENT, item, value) for item, value in pairs)
+
+
+def _goal_pairs(answers: Answers) -> list[tuple[Item, Any]]:
+    """Pair each given attainment with its goal item (a mapping is read in goal order)."""
     if isinstance(answers, Mapping):
         unknown = [key for key in answers if key not in INSTRUMENT.item_ids]
         if unknown:
             raise UnknownItem(INSTRUMENT.id, unknown[0], INSTRUMENT.item_ids)
-        pairs = [(item, answers[item.id]) for item in ITEMS if item.id in answers]
-    else:
-        if isinstance(answers, (str, bytes)) or not hasattr(answers, "__iter__"):
-            raise WrongLength(INSTRUMENT.id, 1, f"a sequence of 1 to {MAX_GOALS} attainments")
-        pairs = list(zip(ITEMS, answers))
-        if len(pairs) != len(tuple(answers)):
-            raise WrongLength(INSTRUMENT.id, len(tuple(answers)), f"1 to {MAX_GOALS} goals")
-    if not pairs:
-        raise WrongLength(INSTRUMENT.id, 0, f"1 to {MAX_GOALS} goals")
-    return tuple(read_value(INSTRUMENT, item, value) for item, value in pairs)
+        return [(item, answers[item.id]) for item in ITEMS if item.id in answers]
+    if isinstance(answers, (str, bytes)) or not hasattr(answers, "__iter__"):
+        raise WrongLength(INSTRUMENT.id, 1, f"a sequence of 1 to {MAX_GOALS} attainments")
+    values = tuple(answers)
+    return [(Item(f"goal{n}", None, -2, 2, ATTAINMENT), value) for n, value in enumerate(values, 1)]
 
 
 def check_weights(weights: Sequence[Any] | None, goals: int) -> tuple[float, ...]:

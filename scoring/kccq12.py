@@ -97,9 +97,15 @@ def score(answers: Answers) -> Result:
     withheld = [name for name in DOMAINS if name not in scales]
     if scales:
         scales["summary"] = fmean(scales.values())
-    reason = (f"too few items answered for: {', '.join(withheld)}"
-              + ("" if scales else "; no domain could be scored, so no summary")) if withheld else None
-    return build_result(INSTRUMENT, scales, reason=reason)
+    return build_result(INSTRUMENT, scales, reason=withheld_reason(withheld, bool(scales)))
+
+
+def withheld_reason(withheld: list[str], any_scored: bool) -> str | None:
+    """Name the domains below their minimum (and say when no summary is possible)."""
+    if not withheld:
+        return None
+    reason = f"too few items answered for: {', '.join(withheld)}"
+    return reason if any_scored else reason + "; no domain could be scored, so no summary"
 
 
 def interpret(value: float | None, scale: str = "summary") -> str | None:
