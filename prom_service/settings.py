@@ -132,7 +132,9 @@ def _convert(name: str, text: str, default: Any) -> Any:
         if isinstance(default, float):
             return float(text)
         if isinstance(default, list):
-            return [part.strip() for part in text.split(",") if part.strip()]
+            parts = [part.strip() for part in text.split(",") if part.strip()]
+            kind = type(default[0]) if default else str
+            return [kind(part) for part in parts]
     except ValueError:
         raise ConfigError(f"{name}: expected {type(default).__name__}, got {text!r}") from None
     return text

@@ -173,3 +173,11 @@ def issue_key(parts):
         return {"Authorization": f"Bearer {issued.key}"}
 
     return issue
+
+
+@pytest.fixture
+def communities(parts):
+    """The shipped demo communities, published into the test database."""
+    from prom_service.services import outcome_sets
+
+    return outcome_sets.publish_directory(parts.uow(), parts.settings.config_dir / "communities", parts.clock.now())

@@ -37,6 +37,8 @@ def flatten_field_errors(messages: Any, prefix: str = "") -> dict[str, list[str]
     flat: dict[str, list[str]] = {}
     for key, value in (messages or {}).items():
         name = "" if key in ("json", "form", "query", "querystring", "files") and not prefix else str(key)
+        if prefix and key in ("key", "value") and isinstance(value, list):
+            name = ""  # marshmallow's Dict nests a bad entry as {"key": …, "value": …}; the entry is the field
         path = ".".join(part for part in (prefix, name) if part)
         flat.update(flatten_field_errors(value, path))
     return flat
