@@ -23,16 +23,16 @@ def register_api(app: Flask) -> ProblemApi:
     api.spec.options["security"] = [{"bearerAuth": []}]
     app.register_error_handler(ServiceError, _service_error)
     for blueprint in _blueprints():
-        api.register_blueprint(blueprint, url_prefix=API_PREFIX + blueprint.url_prefix)
+        api.register_blueprint(blueprint, url_prefix=API_PREFIX + (blueprint.url_prefix or ""))
     app.extensions["prom_api"] = api
     return api
 
 
 def _blueprints():
     """Every API blueprint; imported here so the app factory stays the only wiring point."""
-    from prom_service.api import patients
+    from prom_service.api import communities, enrolments, patients, records
 
-    return [patients.blp]
+    return [communities.blp, patients.blp, enrolments.blp, records.blp]
 
 
 def _service_error(error: ServiceError):
