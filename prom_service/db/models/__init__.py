@@ -11,10 +11,12 @@ from prom_service.db.models.outbox import OutboxMessage
 from prom_service.db.models.patient import Patient
 from prom_service.db.models.response import Answer, Response
 from prom_service.db.models.score import LifeImproverScore, Score
+from prom_service.db.models.sms_simulator import SmsSimulatorMessage
 from prom_service.db.models.team import Team, TeamMembership, User
 
 __all__ = [
     "Alert", "Answer", "ApiClient", "AuditEvent", "Community", "CostEvent", "Enrolment", "GoalRating",
     "Invitation", "InvitationEvent", "LifeImproverScore", "OutboxMessage", "OutcomeSetVersion", "Patient",
     "PersonalGoal", "PersonalWeights", "Response", "Score", "Team", "TeamMembership", "User",
+    "SmsSimulatorMessage",
 ]
