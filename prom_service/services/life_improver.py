@@ -34,7 +34,6 @@ def compute_and_store(
         patient_id=enrolment.patient_id, enrolment_id=enrolment.id, outcome_set_version_id=version_id,
         invitation_id=invitation_id, value=None if result.value is None else round(result.value, 2),
         coverage=round(result.coverage, 4), reason=result.explanation, inputs=_inputs(result), observed_at=as_of,
-        created_at=as_of,
     )
     uow.session.add(row)
     uow.session.flush()
