@@ -108,6 +108,11 @@ class TwilioSmsSender:
             raise send_failure(None, None) from None
         return SendResult(message.sid, str(message.status), _segments(message.num_segments, body))
 
+    def close(self) -> None:
+        """Close pooled connections (at shutdown, and in tests that must not leak sockets)."""
+        if self.http.session is not None:
+            self.http.session.close()
+
     def __repr__(self) -> str:
         return f"<TwilioSmsSender {self.client.account_sid}>"
 
