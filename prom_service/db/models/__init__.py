@@ -5,6 +5,7 @@ from prom_service.db.models.api_client import ApiClient
 from prom_service.db.models.audit import AuditEvent
 from prom_service.db.models.community import Community, OutcomeSetVersion
 from prom_service.db.models.cost import CostEvent
+from prom_service.db.models.deprivation import DeprivationDecile
 from prom_service.db.models.enrolment import Enrolment, GoalRating, PersonalGoal, PersonalWeights
 from prom_service.db.models.invitation import Invitation, InvitationEvent
 from prom_service.db.models.outbox import OutboxMessage
@@ -18,5 +19,6 @@ __all__ = [
     "Alert", "Answer", "ApiClient", "AuditEvent", "Community", "CostEvent", "Enrolment", "GoalRating",
     "Invitation", "InvitationEvent", "LifeImproverScore", "OutboxMessage", "OutcomeSetVersion", "Patient",
     "PersonalGoal", "PersonalWeights", "Response", "Score", "Team", "TeamMembership", "User",
+    "DeprivationDecile",
     "SmsSimulatorMessage",
 ]
