@@ -10,13 +10,14 @@ arriving later is ignored: the first word on the outcome wins, so a retry decisi
 from __future__ import annotations
 
 RANKS: dict[str, int] = {
-    "accepted": 0, "scheduled": 0, "queued": 0,
-    "sending": 1,
-    "sent": 2,
-    "delivered": 3, "undelivered": 3, "failed": 3, "canceled": 3, "partially_delivered": 3,
-    "read": 4,
+    "accepted": 0, "scheduled": 0,
+    "queued": 1,
+    "sending": 2,
+    "sent": 3,
+    "delivered": 4, "undelivered": 4, "failed": 4, "canceled": 4, "partially_delivered": 4,
+    "read": 5,
 }
-FINAL = frozenset(status for status, rank in RANKS.items() if rank >= 3)
+FINAL = frozenset(status for status, rank in RANKS.items() if rank >= RANKS["delivered"])
 FAILED = frozenset({"undelivered", "failed", "canceled"})
 
 
