@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import Callable
 
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prom_service.channels.sms import keywords, segments
@@ -69,7 +69,7 @@ def conversation(session_factory: Callable[[], Session], phone_e164: str) -> lis
 def phones(session_factory: Callable[[], Session]) -> list[str]:
     """The simulated phones that have sent or received anything."""
     with session_factory() as session:
-        query = select(distinct(SmsSimulatorMessage.phone_e164)).order_by(SmsSimulatorMessage.phone_e164)
+        query = select(SmsSimulatorMessage.phone_e164).distinct().order_by(SmsSimulatorMessage.phone_e164)
         return list(session.scalars(query))
 
 
