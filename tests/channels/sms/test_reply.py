@@ -43,7 +43,8 @@ class TestAnswersWeCannotRead:
 
 class TestOptionRendering:
     def test_options_render_as_one_compact_line(self):
-        assert render_options(PHQ) == "Reply 0 Not at all, 1 Several days, 2 More than half the days, 3 Nearly every day"
+        assert render_options(PHQ) == (
+            "Reply 0 Not at all, 1 Several days, 2 More than half the days, 3 Nearly every day")
 
     def test_the_lead_word_follows_the_language(self):
         assert render_options([(1, "Haa"), (0, "Maya")], lead="Ku jawaab") == "Ku jawaab 1 Haa, 0 Maya"

@@ -96,12 +96,13 @@ class TestChoosingTheBackend:
     def test_twilio_is_built_from_the_twilio_settings(self, tmp_path, session_factory):
         settings = settings_for(tmp_path, **{
             "sms.backend": "twilio", "twilio.account_sid": "AC" + "1" * 32, "twilio.auth_token": "tok",
-            "twilio.from": "MG" + "2" * 32, "twilio.api_base": "http://127.0.0.1:9", "twilio.validity_period_s": 600,
-            "public_base_url": "https://prom.example.org/"})
+            "twilio.from": "MG" + "2" * 32, "twilio.api_base": "http://127.0.0.1:9",
+            "twilio.validity_period_s": 600, "public_base_url": "https://prom.example.org/"})
         built = build_sms_sender(settings, session_factory)
         assert isinstance(built, TwilioSmsSender)
         assert built.sender_field == {"messaging_service_sid": "MG" + "2" * 32}
-        assert (built.validity_period_s, built.default_status_callback) == (600, "https://prom.example.org/twilio/status")
+        assert built.validity_period_s == 600
+        assert built.default_status_callback == "https://prom.example.org/twilio/status"
         assert built.http.rebase("https://api.twilio.com/2010-04-01/x") == "http://127.0.0.1:9/2010-04-01/x"
         built.close()
 
