@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from prom_service.commands.outcome_sets import communities_dir
 from prom_service.services.demo import load_demo
 
 
@@ -19,7 +20,7 @@ def demo() -> None:
 def load() -> None:
     """Load the demo communities, care team, user and patients (safe to run again)."""
     parts = current_app.extensions["prom"]
-    report = load_demo(parts.uow(), parts.clock.now(), parts.settings["demo.password"])
+    report = load_demo(parts.uow, parts.clock.now(), communities_dir(parts.settings), parts.settings["demo.password"])
     for kind, count in sorted(report.created.items()):
         click.echo(f"created {count} {kind}")
     if report.password:

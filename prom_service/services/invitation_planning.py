@@ -67,3 +67,17 @@ def cancel_open_invitations(uow: UnitOfWork, enrolment_id: int, reason: str, now
     for invitation in open_ones:
         record_transition(uow, invitation, invitation.status, "cancelled", reason, now)
     return len(open_ones)
+
+
+def plan_all(uow: UnitOfWork, now: datetime, *, horizon_days: int, expire_after_days: int, batch: int = 500) -> int:
+    """Extend every active enrolment's invitations up to the horizon; return how many were added."""
+    from prom_service.db.models import OutcomeSetVersion
+    from prom_service.services.outcome_sets import outcome_set_of
+
+    created = 0
+    enrolments = uow.session.scalars(select(Enrolment).where(Enrolment.status == "active").order_by(Enrolment.id))
+    for enrolment in enrolments.yield_per(batch):
+        version = uow.session.get(OutcomeSetVersion, enrolment.outcome_set_version_id)
+        created += len(plan_enrolment(uow, enrolment, outcome_set_of(version), now,
+                                      horizon_days=horizon_days, expire_after_days=expire_after_days))
+    return created

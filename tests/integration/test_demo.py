@@ -1,0 +1,30 @@
+"""The demo shows every journey at once, and loading it twice changes nothing."""
+
+from sqlalchemy import func, select
+
+from prom_service.db.models import Alert, Invitation, LifeImproverScore, Patient
+from prom_service.services.demo import PEOPLE, load_demo
+
+
+def count(parts, query):
+    with parts.uow() as uow:
+        return uow.session.scalar(query)
+
+
+class TestDemo:
+    def test_the_demo_has_people_trends_alerts_and_baselines_due_now(self, parts, clock):
+        report = load_demo(parts.uow, clock.now(), parts.settings.config_dir / "communities", "demo-password-1")
+        assert report.password == "demo-password-1" and report.created["patients"] == len(PEOPLE)
+        assert count(parts, select(func.count()).select_from(LifeImproverScore).where(
+            LifeImproverScore.value.is_not(None))) >= 15
+        urgent = count(parts, select(func.count()).select_from(Alert).where(Alert.severity == "urgent"))
+        assert urgent >= 1
+        due_now = count(parts, select(func.count()).select_from(Invitation).where(
+            Invitation.schedule_key == "baseline", Invitation.status == "planned", Invitation.due_at <= clock.now()))
+        assert due_now == sum(1 for p in PEOPLE if not p.wellness)
+
+    def test_loading_again_creates_nothing(self, parts, clock):
+        load_demo(parts.uow, clock.now(), parts.settings.config_dir / "communities")
+        again = load_demo(parts.uow, clock.advance(hours=1), parts.settings.config_dir / "communities")
+        assert again.created == {} and again.password is None
+        assert count(parts, select(func.count()).select_from(Patient)) == len(PEOPLE)
