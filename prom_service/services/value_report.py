@@ -1,0 +1,241 @@
+"""The value report: per community, outcome gained next to what care cost, by segment and by decile.
+
+Everything row-sized happens in the database. One query builds a row per enrolment (baseline and latest
+LIS, cost inside the enrolment period, days enrolled, invitations, latest days at home, usage segment,
+deprivation decile) from grouped and windowed sub-queries, then sums those rows per (community,
+segment, decile). Python only adds up those few dozen tallies into the overall, per-segment and
+per-decile figures (`prom_service.domain.value_figures` says what each figure means).
+
+The report is as of a date: LIS and days-at-home scores observed by then, costs with start dates inside
+each enrolment up to then, invitations due by then. A team-scoped caller sees only its patients.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+from decimal import Decimal
+
+from sqlalchemy import Date, Integer, and_, case, func, literal, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from prom_service.db.models import (
+    Community, CostEvent, DeprivationDecile, Enrolment, Invitation, LifeImproverScore, OutcomeSetVersion, Patient,
+    Score,
+)
+from prom_service.db.unit_of_work import UnitOfWork
+from prom_service.domain.outcome_set import DEFAULT_LIS_MID
+from prom_service.domain.value_figures import Tally, ValueFigures, figures
+from prom_service.services.access import Actor, visible_patients
+from prom_service.services.errors import NotFound
+from prom_service.services.segments import Segment, SegmentScheme, patient_segments
+
+SENT_STATUSES = ("sent", "reminded", "partial", "completed", "expired")
+DECILES = tuple(range(1, 11))
+
+
+@dataclass(frozen=True)
+class CommunityValue:
+    community: str
+    name: str
+    overall: ValueFigures
+    by_segment: tuple[tuple[Segment, ValueFigures], ...]
+    by_deprivation_decile: tuple[tuple[int | None, ValueFigures], ...]
+
+
+@dataclass(frozen=True)
+class ValueReport:
+    as_of: date
+    segment_lookback_months: int
+    communities: tuple[CommunityValue, ...]
+
+
+def value_report(
+    uow: UnitOfWork, actor: Actor, scheme: SegmentScheme, as_of: date, community: str | None = None
+) -> ValueReport:
+    """The value report as of `as_of`, for one community (by code) or all of them."""
+    with uow:
+        communities = _communities(uow, community)
+        tallies = _tallies(uow, actor, scheme, as_of, [row.id for row in communities])
+        return ValueReport(as_of, scheme.lookback_months, tuple(
+            _community_value(row, tallies.get(row.id, {}), scheme) for row in communities
+        ))
+
+
+def _communities(uow: UnitOfWork, code: str | None) -> list[Community]:
+    query = select(Community).order_by(Community.code)
+    rows = list(uow.session.scalars(query.where(Community.code == code) if code else query))
+    if code and not rows:
+        raise NotFound(f"no community {code!r}")
+    return rows
+
+
+def _community_value(community: Community, tallies: dict, scheme: SegmentScheme) -> CommunityValue:
+    by_segment, by_decile = defaultdict(Tally), defaultdict(Tally)
+    for (segment, decile), tally in tallies.items():
+        by_segment[segment] += tally
+        by_decile[decile] += tally
+    deciles = DECILES + ((None,) if None in by_decile else ())
+    return CommunityValue(
+        community.code, community.name, figures(sum(tallies.values(), Tally())),
+        tuple((segment, figures(by_segment[segment.code])) for segment in scheme.segments),
+        tuple((decile, figures(by_decile[decile])) for decile in deciles),
+    )
+
+
+class days_between(FunctionElement):
+    """Whole days from the first date to the second, on either database."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(days_between)
+def _days_between(element, compiler, **kw):
+    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"({end} - {start})"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
+
+
+def _tallies(uow: UnitOfWork, actor: Actor, scheme: SegmentScheme, as_of: date, community_ids: list[int]) -> dict:
+    """{community_id: {(segment, decile): Tally}} from one grouped query."""
+    if not community_ids:
+        return {}
+    cycles = _cycles(uow, actor, scheme, as_of, community_ids)
+    paired = and_(cycles.c.baseline.is_not(None), cycles.c.latest.is_not(None))
+    change = cycles.c.latest - cycles.c.baseline
+
+    def when_paired(value, otherwise=0):
+        return func.sum(case((paired, value), else_=otherwise))
+
+    query = select(
+        cycles.c.community_id, cycles.c.segment, cycles.c.decile,
+        func.count(), when_paired(1), func.sum(cycles.c.sent), func.sum(cycles.c.completed),
+        when_paired(cycles.c.baseline), when_paired(cycles.c.latest), when_paired(change),
+        when_paired(change * change), func.sum(case((and_(paired, change >= cycles.c.mid), 1), else_=0)),
+        func.sum(cycles.c.cost), when_paired(cycles.c.cost),
+        func.sum(cycles.c.days), func.count(cycles.c.days_at_home), func.sum(cycles.c.days_at_home),
+    ).group_by(cycles.c.community_id, cycles.c.segment, cycles.c.decile)
+    tallies: dict = defaultdict(dict)
+    for community_id, segment, decile, *sums in uow.session.execute(query):
+        tallies[community_id][(segment, decile)] = _tally(sums)
+    return tallies
+
+
+def _tally(sums: list) -> Tally:
+    people, paired, sent, completed, baseline, latest, change, squared, improved, cost, paired_cost, days, \
+        dah_people, dah_sum = sums
+    return Tally(
+        people, paired or 0, int(sent or 0), int(completed or 0), float(baseline or 0), float(latest or 0),
+        float(change or 0), float(squared or 0), int(improved or 0), _decimal(cost), _decimal(paired_cost),
+        int(days or 0), dah_people, float(dah_sum or 0),
+    )
+
+
+def _decimal(value) -> Decimal:
+    """Sums of money arrive as Decimal on PostgreSQL and may arrive as float on SQLite."""
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
+def _cycles(uow: UnitOfWork, actor: Actor, scheme: SegmentScheme, as_of: date, community_ids: list[int]):
+    """One row per enrolment in the communities, with everything the tallies sum."""
+    end_of_day = datetime.combine(as_of, time.max, timezone.utc)
+    report_day = literal(as_of, Date)
+    enrolled_on = func.date(Enrolment.enrolled_at)
+    ends_on = case((Enrolment.left_at < end_of_day, func.date(Enrolment.left_at)), else_=report_day)
+    lis = _baseline_and_latest(end_of_day)
+    cost = _cost_in_enrolment(enrolled_on, ends_on)
+    invitations = _invitation_counts(end_of_day)
+    at_home = _latest_days_at_home(end_of_day)
+    segments = patient_segments(scheme, as_of).subquery("segments")
+    query = (
+        select(
+            Enrolment.community_id, segments.c.segment, DeprivationDecile.decile,
+            lis.c.baseline, lis.c.latest, _mid_of(uow, community_ids).label("mid"),
+            func.coalesce(cost.c.cost, 0).label("cost"),
+            (days_between(enrolled_on, ends_on) + 1).label("days"),
+            func.coalesce(invitations.c.sent, 0).label("sent"),
+            func.coalesce(invitations.c.completed, 0).label("completed"),
+            at_home.c.value.label("days_at_home"),
+        )
+        .join(Patient, Patient.id == Enrolment.patient_id)
+        .outerjoin(DeprivationDecile, DeprivationDecile.lsoa == Patient.lsoa)
+        .outerjoin(segments, segments.c.patient_id == Enrolment.patient_id)
+        .outerjoin(lis, lis.c.enrolment_id == Enrolment.id)
+        .outerjoin(cost, cost.c.enrolment_id == Enrolment.id)
+        .outerjoin(invitations, invitations.c.enrolment_id == Enrolment.id)
+        .outerjoin(at_home, at_home.c.patient_id == Enrolment.patient_id)
+        .where(Enrolment.community_id.in_(community_ids), Enrolment.enrolled_at <= end_of_day)
+    )
+    if actor.team_ids is not None:
+        query = query.where(Enrolment.patient_id.in_(visible_patients(actor).with_only_columns(Patient.id)))
+    return query.subquery("cycles")
+
+
+def _baseline_and_latest(end_of_day: datetime):
+    """Per enrolment: the first LIS with a value, and the last when it is another assessment."""
+    ordered = (LifeImproverScore.observed_at, LifeImproverScore.id)
+    ranked = select(
+        LifeImproverScore.enrolment_id, LifeImproverScore.value,
+        func.row_number().over(partition_by=LifeImproverScore.enrolment_id, order_by=ordered).label("first"),
+        func.row_number().over(
+            partition_by=LifeImproverScore.enrolment_id, order_by=[column.desc() for column in ordered]
+        ).label("last"),
+    ).where(LifeImproverScore.value.is_not(None), LifeImproverScore.observed_at <= end_of_day).subquery("ranked_lis")
+    return select(
+        ranked.c.enrolment_id,
+        func.max(case((ranked.c.first == 1, ranked.c.value))).label("baseline"),
+        func.max(case((and_(ranked.c.last == 1, ranked.c.first > 1), ranked.c.value))).label("latest"),
+    ).group_by(ranked.c.enrolment_id).subquery("lis")
+
+
+def _cost_in_enrolment(enrolled_on, ends_on):
+    return (
+        select(Enrolment.id.label("enrolment_id"), func.sum(CostEvent.cost).label("cost"))
+        .join(CostEvent, and_(CostEvent.patient_id == Enrolment.patient_id, CostEvent.start_date >= enrolled_on,
+                              CostEvent.start_date <= ends_on))
+        .group_by(Enrolment.id)
+        .subquery("enrolment_cost")
+    )
+
+
+def _invitation_counts(end_of_day: datetime):
+    return (
+        select(
+            Invitation.enrolment_id,
+            func.sum(case((Invitation.status.in_(SENT_STATUSES), 1), else_=0)).label("sent"),
+            func.sum(case((Invitation.status == "completed", 1), else_=0)).label("completed"),
+        )
+        .where(Invitation.due_at <= end_of_day)
+        .group_by(Invitation.enrolment_id)
+        .subquery("invitation_counts")
+    )
+
+
+def _latest_days_at_home(end_of_day: datetime):
+    ranked = select(
+        Score.patient_id, Score.value,
+        func.row_number().over(partition_by=Score.patient_id, order_by=(Score.observed_at.desc(), Score.id.desc()))
+        .label("rank"),
+    ).where(Score.instrument == "days_at_home", Score.value.is_not(None), Score.observed_at <= end_of_day)
+    ranked = ranked.subquery("ranked_days_at_home")
+    return select(ranked.c.patient_id, ranked.c.value).where(ranked.c.rank == 1).subquery("days_at_home")
+
+
+def _mid_of(uow: UnitOfWork, community_ids: list[int]):
+    """Each outcome-set version's LIS MID from its stored definition, as a CASE over the version id."""
+    versions = uow.session.execute(
+        select(OutcomeSetVersion.id, OutcomeSetVersion.definition).where(OutcomeSetVersion.community_id.in_(community_ids))
+    )
+    mids = {version_id: float((definition.get("life_improver_score") or {}).get("mid") or DEFAULT_LIS_MID)
+            for version_id, definition in versions}
+    if not mids:
+        return literal(DEFAULT_LIS_MID)
+    return case(mids, value=Enrolment.outcome_set_version_id, else_=DEFAULT_LIS_MID)
