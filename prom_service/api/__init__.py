@@ -31,8 +31,9 @@ def register_api(app: Flask) -> ProblemApi:
 def _blueprints():
     """Every API blueprint; imported here so the app factory stays the only wiring point."""
     from prom_service.api import communities, enrolments, patients, records
+    from prom_service.api import cost_events, reports
 
-    return [communities.blp, patients.blp, enrolments.blp, records.blp]
+    return [communities.blp, patients.blp, enrolments.blp, records.blp, cost_events.blp, reports.blp]
 
 
 def _service_error(error: ServiceError):

@@ -13,14 +13,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping, TextIO
 
 from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from prom_service.db.models import ApiClient, CostEvent, Patient
 from prom_service.db.unit_of_work import UnitOfWork
-from prom_service.domain.cost_event_rows import ActivityRow, RowProblem, parse_row
+from prom_service.domain.cost_event_rows import ActivityRow, RowProblem, parse_row, read_csv_rows
 from prom_service.services.access import Actor, visible_patients
 from prom_service.services.errors import InvalidInput
 from prom_service.services.patients import get_patient
@@ -103,6 +103,21 @@ def check_cost_events(
         return import_cost_events(uow, actor, rows, tariffs, now, source_system=source_system, write=False)
     except RowsInvalid as invalid:
         return invalid.report
+
+
+def import_cost_event_csv(
+    uow: UnitOfWork, actor: Actor, stream: TextIO, tariffs: TariffBook, now: datetime, *,
+    source_system: str | None = None, write: bool = True, track: Callable[[Iterator], Iterable] = iter,
+) -> ImportReport:
+    """Import a CSV file (columns as in API.md); `write=False` only reports. `track` wraps the rows (progress)."""
+    header_problems, rows = read_csv_rows(stream)
+    if header_problems:
+        report = _report(0, [], [], header_problems, written=False)
+        if write:
+            raise RowsInvalid(report)
+        return report
+    run = import_cost_events if write else check_cost_events
+    return run(uow, actor, track(rows), tariffs, now, source_system=source_system)
 
 
 def list_cost_events(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[CostEvent]:
