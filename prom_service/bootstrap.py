@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
 from typing import Callable
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from prom_service.channels.sms.backend import build_sms_sender, status_callback_url
+from prom_service.channels.sms.sender import SmsSender
+from prom_service.channels.sms.templates import SmsTemplates, load_templates
 from prom_service.clock import Clock, SystemClock
 from prom_service.db.engine import build_engine
 from prom_service.db.unit_of_work import UnitOfWork
@@ -22,10 +27,31 @@ class Parts:
     engine: Engine
     session_factory: Callable[[], Session]
     clock: Clock = field(default_factory=SystemClock)
+    sms_sender: SmsSender | None = None
 
     def uow(self) -> UnitOfWork:
         """Start a new unit of work; nothing is written unless it commits."""
         return UnitOfWork(self.session_factory)
+
+    @cached_property
+    def sms_templates(self) -> SmsTemplates:
+        return load_templates(self.settings.config_dir)
+
+    @cached_property
+    def sms_delivery(self):
+        """This process's sending loop; one per process, so its rate limit holds across ticks."""
+        from prom_service.domain.sending_window import SendingWindow
+        from prom_service.domain.token_bucket import TokenBucket
+        from prom_service.services.outbox import DeliveryPolicy
+        from prom_service.services.sms_delivery import SmsDelivery
+
+        return SmsDelivery(
+            make_uow=self.uow, sender=self.sms_sender, clock=self.clock,
+            window=SendingWindow.from_settings(self.settings), policy=DeliveryPolicy.from_settings(self.settings),
+            bucket=TokenBucket(self.settings["sms.max_segments_per_second"]),
+            price_per_segment=Decimal(str(self.settings["sms.price_per_segment_gbp"])),
+            status_callback=status_callback_url(self.settings),
+        )
 
 
 def bootstrap(
@@ -34,8 +60,9 @@ def bootstrap(
     engine: Engine | None = None,
     session_factory: Callable[[], Session] | None = None,
     clock: Clock | None = None,
+    sms_sender: SmsSender | None = None,
 ) -> Parts:
-    """Build the parts; tests pass their own engine, session factory or clock."""
+    """Build the parts; tests pass their own engine, session factory, clock or SMS sender."""
     engine = engine or build_engine(
         settings["database.url"],
         echo=settings["database.echo"],
@@ -43,4 +70,6 @@ def bootstrap(
         pool_size=settings["database.pool_size"],
     )
     factory = session_factory or sessionmaker(bind=engine, expire_on_commit=False)
-    return Parts(settings=settings, engine=engine, session_factory=factory, clock=clock or SystemClock())
+    clock = clock or SystemClock()
+    sender = sms_sender or build_sms_sender(settings, factory, clock)
+    return Parts(settings=settings, engine=engine, session_factory=factory, clock=clock, sms_sender=sender)

@@ -17,3 +17,23 @@ class FakeClock:
     def advance(self, **delta: float) -> datetime:
         self.at += timedelta(**delta)
         return self.at
+
+
+class FakeSmsSender:
+    """An SMS sender that records what it sent and fails as a test programs it to."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, str]] = []  # (to, body, idempotency_key)
+        self.failures: list = []
+
+    def fail_next(self, failure) -> None:
+        self.failures.append(failure)
+
+    def send(self, to, body, *, status_callback, idempotency_key):
+        from prom_service.channels.sms.segments import count
+        from prom_service.channels.sms.sender import SendResult
+
+        if self.failures:
+            raise self.failures.pop(0)
+        self.sent.append((to, body, idempotency_key))
+        return SendResult(provider_ref=f"SM{len(self.sent):032x}", status="queued", segments=count(body).segments)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from prom_service.bootstrap import Parts
+from prom_service.services import dispatch, invitation_planning, reminders
 
 TickReport = Counter  # outcome or reason → how many
 
@@ -14,15 +15,41 @@ TickReport = Counter  # outcome or reason → how many
 @dataclass(frozen=True)
 class Job:
     name: str
-    interval_seconds: Callable[[Parts], int]
     run: Callable[[Parts], TickReport]
 
 
-def every_tick(parts: Parts) -> int:
-    return int(parts.settings["scheduler.tick_seconds"])
+def plan(parts: Parts) -> TickReport:
+    """Extend every active enrolment's invitations up to the planning horizon."""
+    with parts.uow() as uow:
+        created = invitation_planning.plan_all(
+            uow, parts.clock.now(), horizon_days=parts.settings["invitations.planning_horizon_days"],
+            expire_after_days=parts.settings["invitations.expire_after_days"])
+        uow.commit()
+    return Counter({"planned": created} if created else {})
 
 
-JOBS: list[Job] = []
+def expire(parts: Parts) -> TickReport:
+    return reminders.expire_due(parts.uow, parts.clock.now(), parts.settings["scheduler.claim_batch"])
+
+
+def dispatch_invitations(parts: Parts) -> TickReport:
+    return dispatch.dispatch_due(parts.uow, parts.sms_templates, parts.clock.now(),
+                                 dispatch.DispatchPolicy.from_settings(parts.settings))
+
+
+def remind(parts: Parts) -> TickReport:
+    return reminders.remind_due(parts.uow, parts.sms_templates, parts.clock.now(),
+                                reminders.ReminderPolicy.from_settings(parts.settings))
+
+
+def deliver_sms(parts: Parts) -> TickReport:
+    return parts.sms_delivery.run_once()
+
+
+JOBS: list[Job] = [
+    Job("plan", plan), Job("expire", expire), Job("dispatch", dispatch_invitations), Job("remind", remind),
+    Job("deliver_sms", deliver_sms),
+]
 
 
 def run_all_once(parts: Parts) -> list[tuple[str, TickReport]]:

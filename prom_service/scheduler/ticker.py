@@ -17,8 +17,8 @@ log = logging.getLogger(__name__)
 def build_scheduler(parts: Parts, *, blocking: bool) -> BaseScheduler:
     """An in-memory scheduler: coalesced, one instance per job, a miss tolerated for one interval."""
     scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="UTC")
+    interval = int(parts.settings["scheduler.tick_seconds"])
     for job in JOBS:
-        interval = job.interval_seconds(parts)
         scheduler.add_job(
             _run_logged, "interval", seconds=interval, args=(job, parts), id=job.name,
             coalesce=True, max_instances=1, misfire_grace_time=interval,

@@ -38,3 +38,14 @@ class TestCommandLine:
         bad = prom("api-key", "create", "--name", "EHR", "--scopes", "read:everything",
                    url=fresh_database_url, cwd=tmp_path)
         assert bad.returncode == 1 and "read:everything" in bad.stderr
+
+    def test_tick_sends_the_demo_baselines_through_the_simulator(self, fresh_database_url, tmp_path):
+        always = {"PROM_SENDING_WINDOW_START": "00:00", "PROM_SENDING_WINDOW_END": "23:59",
+                  "PROM_SENDING_EXCLUDED_WEEKDAYS": ""}
+        prom("db", "upgrade", url=fresh_database_url, cwd=tmp_path)
+        prom("demo", "load", url=fresh_database_url, cwd=tmp_path)
+        ticked = prom("tick", url=fresh_database_url, cwd=tmp_path, **always)
+        assert ticked.returncode == 0, ticked.stderr
+        assert "dispatch: sent:sms-link=3" in ticked.stdout and "deliver_sms: sent=3" in ticked.stdout
+        queue = prom("queue", "status", url=fresh_database_url, cwd=tmp_path)
+        assert "sms      sent     3" in queue.stdout
