@@ -6,7 +6,7 @@ import click
 
 
 def register_commands(group: click.Group) -> None:
-    from prom_service.commands import api_key, database, demo, outcome_sets, serve
+    from prom_service.commands import api_key, database, demo, outcome_sets, queue, serve
     from prom_service.commands import costs, reference
 
     group.add_command(database.db)
@@ -14,6 +14,7 @@ def register_commands(group: click.Group) -> None:
     group.add_command(api_key.api_key)
     group.add_command(outcome_sets.communities)
     group.add_command(outcome_sets.rescore)
+    group.add_command(queue.queue)
     group.add_command(costs.costs)
     group.add_command(reference.reference)
     for command in serve.COMMANDS:
