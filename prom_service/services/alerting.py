@@ -66,6 +66,24 @@ def evaluate_measures(
     return raised
 
 
+def evaluate_answer(
+    uow: UnitOfWork, outcome_set: OutcomeSet, patient_id: int, enrolment_id: int, instrument: str, item_id: str,
+    value: int | None, now: datetime,
+) -> list[RaisedAlert]:
+    """Item-level red flags the moment the answer is given: a person may stop before the end."""
+    raised = []
+    for rule in (r for r in outcome_set.alerts if isinstance(r, MeasureRule)):
+        measure = rule.measure
+        if (measure.kind, measure.instrument, measure.part) == (MeasureKind.INSTRUMENT_ITEM, instrument, item_id) \
+                and rule.fires_for(None if value is None else float(value)):
+            summary = f"{measure.reference} answered {value} ({rule.comparison.value.replace('_', ' ')} {rule.limit:g})"
+            raised.append(raise_alert(uow, patient_id, enrolment_id, rule.name, rule.severity.value, summary, now))
+    if (instrument, item_id) == ("phq9", "q9") and (value or 0) > 0 and not _configured_item9(outcome_set):
+        summary = "PHQ-9 item 9 (thoughts of self-harm) answered above 0"
+        raised.append(raise_alert(uow, patient_id, enrolment_id, ITEM9_RULE, "urgent", summary, now))
+    return raised
+
+
 def _measured(rule: MeasureRule, scores: list[Score], answers) -> tuple[float | None, int | None]:
     measure = rule.measure
     if measure.kind is MeasureKind.INSTRUMENT_ITEM:

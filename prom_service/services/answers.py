@@ -6,16 +6,16 @@ assessment (scores, Life Improver Score, alerts) runs in the same transaction as
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Mapping
 
 from sqlalchemy import select
 
 from scoring import instruments
-from prom_service.db.models import Answer, Invitation, Response
+from prom_service.db.models import Answer, Invitation, OutcomeSetVersion, Response
 from prom_service.db.unit_of_work import UnitOfWork
-from prom_service.services import assessment
+from prom_service.services import alerting, assessment, outcome_sets
 from prom_service.services.access import Actor
 from prom_service.services.errors import Conflict, InvalidInput, NotFound
 from prom_service.services.invitation_planning import record_transition
@@ -33,6 +33,13 @@ class Progress:
     answered: int
     total: int
     outcome: assessment.Outcome | None = None
+    alerts: tuple[alerting.RaisedAlert, ...] = ()
+
+    @property
+    def red_flag(self) -> bool:
+        """An urgent alert was raised by this answer or by the assessment it completed."""
+        raised = self.alerts + (self.outcome.alerts if self.outcome else ())
+        return any(alert.severity == "urgent" for alert in raised)
 
 
 def submit_response(
@@ -63,9 +70,10 @@ def record_answer(
             raise InvalidInput({"instrument": f"this questionnaire does not ask {instrument!r}"})
         _check_value(instrument, item_id, value, f"{instrument}.{item_id}")
         _store(uow, _response(uow, invitation, instrument, channel, now), item_id, value, raw_text, now)
-        progress = _progress(uow, invitation)
+        raised = _item_alerts(uow, invitation, instrument, item_id, value, now)
+        progress = replace(_progress(uow, invitation), alerts=raised)
         if progress.next_item is None:
-            progress = Progress(invitation.id, None, progress.answered, progress.total, _complete(uow, invitation, now))
+            progress = replace(progress, outcome=_complete(uow, invitation, now))
         elif invitation.status != "partial":
             record_transition(uow, invitation, invitation.status, "partial", channel, now)
         uow.commit()
@@ -78,6 +86,12 @@ def progress_of(uow: UnitOfWork, invitation_id: int) -> Progress:
     if invitation is None:
         raise NotFound(f"no invitation {invitation_id}")
     return _progress(uow, invitation)
+
+
+def _item_alerts(uow, invitation: Invitation, instrument: str, item_id: str, value, now) -> tuple:
+    version = uow.session.get(OutcomeSetVersion, invitation.outcome_set_version_id)
+    return tuple(alerting.evaluate_answer(uow, outcome_sets.outcome_set_of(version), invitation.patient_id,
+                                          invitation.enrolment_id, instrument, item_id, value, now))
 
 
 def _open_invitation(uow: UnitOfWork, invitation_id: int) -> Invitation:

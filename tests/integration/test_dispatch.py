@@ -211,3 +211,19 @@ class TestPlanning:
             uow.commit()
         assert (first, second) == (1, 0)
         assert count(parts, Invitation) == 2
+
+
+class TestItemLevelRedFlag:
+    def test_an_item9_answer_raises_the_urgent_alert_before_the_questionnaire_ends(self, parts, communities, clock):
+        patient_id = enrol_person(parts)
+        invitation = one(parts, Invitation, Invitation.patient_id == patient_id)
+        progress = answers.record_answer(parts.uow(), invitation.id, "phq9", "q9", 2, "sms", clock.now())
+        assert progress.red_flag and progress.next_item is not None
+        alert = one(parts, Alert, Alert.patient_id == patient_id)
+        assert (alert.rule, alert.severity, alert.status) == ("phq9_item9_positive", "urgent", "open")
+
+    def test_an_item9_answer_of_zero_raises_nothing(self, parts, communities, clock):
+        patient_id = enrol_person(parts)
+        invitation = one(parts, Invitation, Invitation.patient_id == patient_id)
+        assert not answers.record_answer(parts.uow(), invitation.id, "phq9", "q9", 0, "sms", clock.now()).red_flag
+        assert count(parts, Alert, Alert.patient_id == patient_id) == 0
