@@ -7,6 +7,7 @@ import click
 
 def register_commands(group: click.Group) -> None:
     from prom_service.commands import api_key, database, demo, outcome_sets, queue, serve
+    from prom_service.commands import instruments
     from prom_service.commands import costs, reference
 
     group.add_command(database.db)
@@ -15,6 +16,7 @@ def register_commands(group: click.Group) -> None:
     group.add_command(outcome_sets.communities)
     group.add_command(outcome_sets.rescore)
     group.add_command(queue.queue)
+    group.add_command(instruments.instruments)
     group.add_command(costs.costs)
     group.add_command(reference.reference)
     for command in serve.COMMANDS:

@@ -7,7 +7,10 @@ from prom_service.db.models.community import Community, OutcomeSetVersion
 from prom_service.db.models.cost import CostEvent
 from prom_service.db.models.deprivation import DeprivationDecile
 from prom_service.db.models.enrolment import Enrolment, GoalRating, PersonalGoal, PersonalWeights
+from prom_service.db.models.inbound_sms import InboundSms
+from prom_service.db.models.instrument_wording import InstrumentWording
 from prom_service.db.models.invitation import Invitation, InvitationEvent
+from prom_service.db.models.link_attempt import LinkAttempt
 from prom_service.db.models.outbox import OutboxMessage
 from prom_service.db.models.patient import Patient
 from prom_service.db.models.response import Answer, Response
@@ -21,4 +24,6 @@ __all__ = [
     "PersonalGoal", "PersonalWeights", "Response", "Score", "Team", "TeamMembership", "User",
     "DeprivationDecile",
     "SmsSimulatorMessage",
+    "InstrumentWording", "LinkAttempt",
+    "InboundSms",
 ]
