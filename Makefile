@@ -7,7 +7,7 @@ PROM_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 export PROM_TEST_DATABASE_URL
 
-.PHONY: run test install test-sqlite test-postgres clean
+.PHONY: run test install test-sqlite test-postgres clean chromium
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,24 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+ASSETS := prom_service/static/vendor/.built
+ASSET_SOURCES := package.json package-lock.json frontend/build.mjs $(wildcard frontend/*.scss) \
+	$(wildcard prom_service/channels/web/templates/*/*.html) $(wildcard prom_service/static/patient/*.js)
+
+# The patient pages' CSS: NHS.UK frontend from npm, compiled and purged against our templates.
+$(ASSETS): $(ASSET_SOURCES)
+	npm ci --no-audit --no-fund
+	npm run build
+	touch $@
+
+# The browser tests drive Debian's Chromium (never a downloaded one); without it they skip, or fail under CI.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if command -v apt-get >/dev/null 2>&1; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "chromium: /usr/bin/chromium is missing and apt-get is unavailable: browser tests will not run"; fi; \
+	fi
+
+install: $(VENV)/.installed $(ASSETS) chromium
 
 ## make run: migrate the embedded SQLite database, load the demo, serve on http://127.0.0.1:5000
 run: install

@@ -1,0 +1,59 @@
+// Build the patient pages' assets into prom_service/static/vendor/ (git-ignored; rebuilt by `make`).
+//
+// 1. Compile NHS.UK frontend's core plus the components the pages use (frontend/patient.scss).
+// 2. Drop every selector that no template or script of ours uses (PurgeCSS), which takes the
+//    stylesheet from about 100 KB to the few KB a question page needs (the 40 KB page budget).
+// 3. Copy the one icon the pages reference. Nothing is fetched: inputs come from node_modules.
+import { copyFile, mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { PurgeCSS } from "purgecss";
+import * as sass from "sass";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const vendor = join(root, "prom_service", "static", "vendor");
+const nhsuk = join(root, "node_modules", "nhsuk-frontend", "dist", "nhsuk");
+
+const compiled = sass.compile(join(root, "frontend", "patient.scss"), {
+  loadPaths: [join(root, "node_modules"), join(root, "frontend")],
+  style: "compressed",
+  quietDeps: true,
+  silenceDeprecations: ["import"],
+});
+
+const [purged] = await new PurgeCSS().purge({
+  content: [
+    join(root, "prom_service", "channels", "web", "templates", "**", "*.html"),
+    join(root, "prom_service", "static", "patient", "*.js"),
+  ],
+  css: [{ raw: compiled.css }],
+  // Classes our script adds at run time, and the right-to-left rules for Arabic pages.
+  safelist: { standard: ["js-enabled", "nhsuk-frontend-supported"], greedy: [/rtl/] },
+  variables: true,
+  keyframes: true,
+  fontFace: true,
+});
+
+await mkdir(join(vendor, "images"), { recursive: true });
+await writeFile(join(vendor, "patient.css"), withoutUnusedMedia(purged.css));
+for (const icon of ["favicon.svg", "nhsuk-icon-cross.svg"]) {
+  await copyFile(join(nhsuk, "assets", "images", icon), join(vendor, "images", icon));
+}
+console.log(`patient.css: ${compiled.css.length} bytes compiled, ${withoutUnusedMedia(purged.css).length} after purging`);
+
+// Print rules (a questionnaire page is not printed) and the Internet Explorer-only high-contrast query
+// (forced-colors covers every browser we support) are left out: 3.5 KB the phone would fetch for nothing.
+function withoutUnusedMedia(css) {
+  let kept = css.replaceAll(",(-ms-high-contrast: active)", "");
+  for (let start = kept.indexOf("@media print"); start >= 0; start = kept.indexOf("@media print")) {
+    let depth = 0;
+    let end = kept.indexOf("{", start);
+    for (; end < kept.length; end += 1) {
+      if (kept[end] === "{") depth += 1;
+      if (kept[end] === "}" && --depth === 0) break;
+    }
+    kept = kept.slice(0, start) + kept.slice(end + 1);
+  }
+  return kept;
+}
