@@ -9,6 +9,7 @@ from flask import Flask, g, request
 
 from prom_service.api import register_api
 from prom_service.bootstrap import Parts, bootstrap
+from prom_service.channels.sms import simulator_page, webhooks
 from prom_service.channels.web import register_patient_web
 from prom_service.health import blueprint as health_blueprint
 from prom_service.settings import Settings, load_settings
@@ -34,6 +35,8 @@ def build_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["prom"] = parts or bootstrap(settings)
     _install_request_id(app)
     app.register_blueprint(health_blueprint)
+    app.register_blueprint(webhooks.blueprint)
+    app.register_blueprint(simulator_page.blueprint)
     register_api(app)
     register_patient_web(app)
     return app

@@ -34,15 +34,24 @@ def sms_mode(outcome_set: OutcomeSet, instruments: list[str]) -> SmsMode:
     return SmsMode.CONVERSATION if conversational else SmsMode.LINK
 
 
+def option_pairs(item) -> list[tuple[int, str]]:
+    """An item's options as (value, label) pairs, the shape the SMS reply parser reads."""
+    return [(option.value, option.label or str(option.value)) for option in item.options]
+
+
+def reply_options(templates: SmsTemplates, language: str, item) -> str:
+    """`Reply 0 Not at all, 1 Several days, …`, or `Reply 0-10` for a numeric item."""
+    lead = templates.render("reply_lead", language)
+    return render_options(option_pairs(item), lead=lead) if item.options else f"{lead} {item.min}-{item.max}"
+
+
 def question_text(templates: SmsTemplates, language: str, instruments: list[str], position: tuple[str, str]) -> str:
     """`3/9 Feeling tired or having little energy? Reply 0 Not at all, 1 Several days, …`"""
     order = [(name, item) for name in instruments for item in scoring.instruments(name).item_ids]
     instrument, item_id = position
     item = next(i for i in scoring.instruments(instrument).items if i.id == item_id)
-    lead = templates.render("reply_lead", language)
-    options = render_options(item.options, lead=lead) if item.options else f"{lead} {item.min}-{item.max}"
     return templates.render("question", language, number=order.index(position) + 1, total=len(order),
-                            text=item.text, options=options)
+                            text=item.text, options=reply_options(templates, language, item))
 
 
 def invitation_text(

@@ -133,6 +133,11 @@ def _apply_failure(uow: UnitOfWork, message: OutboxMessage, failure: SendFailure
             return "dead"
         release(message, now + policy.backoff(message.attempts), failure.reason)
         return "retry"
+    return apply_failure(uow, message, failure, now)
+
+
+def apply_failure(uow: UnitOfWork, message: OutboxMessage, failure: SendFailure, now: datetime) -> str:
+    """A failure no retry will mend: record it, and carry it to the invitation and the person."""
     message.state, message.last_error = "failed", failure.reason
     patient = uow.session.get(Patient, message.patient_id)
     if failure.kind == "opted_out":

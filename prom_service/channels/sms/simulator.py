@@ -58,6 +58,15 @@ def record_inbound(session_factory: Callable[[], Session], phone_e164: str, body
         return message
 
 
+def record_outbound(session_factory: Callable[[], Session], phone_e164: str, body: str,
+                    clock: Clock | None = None) -> SmsSimulatorMessage:
+    """Keep a webhook's reply as delivered; like Twilio, it reaches even a phone that just sent STOP."""
+    with session_factory() as session:
+        message = _store(session, "out", phone_e164, body, "delivered", clock or SystemClock())
+        session.commit()
+        return message
+
+
 def conversation(session_factory: Callable[[], Session], phone_e164: str) -> list[SmsSimulatorMessage]:
     """Every text to and from one simulated phone, oldest first."""
     with session_factory() as session:

@@ -1,0 +1,163 @@
+"""An inbound text: STOP/START/HELP, or the answer to the question we last asked.
+
+The reply (next question, a kind re-ask, thanks, safety text) goes back in the webhook's own answer,
+so a conversation never waits for a scheduler tick. The same MessageSid twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+import scoring
+from prom_service.channels.sms.keywords import Keyword, classify
+from prom_service.channels.sms.reply import parse_answer
+from prom_service.channels.sms.templates import SmsTemplates
+from prom_service.db.models import InboundSms, Invitation, OutboxMessage, OutcomeSetVersion, Patient
+from prom_service.db.unit_of_work import UnitOfWork
+from prom_service.domain.outcome_set import SmsMode
+from prom_service.services import answers, audit, outcome_sets, patient_links
+from prom_service.services.access import Actor
+from prom_service.services.dispatch import DispatchPolicy
+from prom_service.services.invitation_planning import record_transition
+from prom_service.services.invitation_messages import option_pairs, question_text, reply_options, sms_mode
+
+AWAITING = ("sent", "reminded", "partial")
+MAX_INVALID_REPLIES = 2  # re-asked at most twice; the third miss gets the web link
+
+
+@dataclass(frozen=True)
+class Inbound:
+    message_sid: str
+    from_phone: str
+    body: str
+
+
+def handle_inbound(make_uow: Callable[[], UnitOfWork], templates: SmsTemplates, inbound: Inbound, now: datetime,
+                   policy: DispatchPolicy) -> str | None:
+    """Act on one inbound text and return the reply to send back (None: send nothing)."""
+    with make_uow() as uow:
+        if uow.session.scalar(select(InboundSms.id).where(InboundSms.message_sid == inbound.message_sid)):
+            return None
+        patient = uow.session.scalar(select(Patient).where(Patient.phone_e164 == inbound.from_phone))
+        if patient is None:
+            _remember(uow, inbound, None, None, "unknown_sender", now)
+            uow.commit()
+            return None
+    keyword = classify(inbound.body, opted_out=patient.sms_opted_out_at is not None)
+    if keyword is not None:
+        return _keyword(make_uow, templates, inbound, patient.id, keyword, now, policy)
+    return _answer(make_uow, templates, inbound, patient.id, now, policy)
+
+
+def _remember(uow: UnitOfWork, inbound: Inbound, patient_id, invitation_id, outcome: str, now: datetime) -> None:
+    uow.session.add(InboundSms(message_sid=inbound.message_sid, patient_id=patient_id, invitation_id=invitation_id,
+                               outcome=outcome, received_at=now))
+    try:
+        uow.session.flush()
+    except IntegrityError:
+        raise DuplicateDelivery() from None
+
+
+class DuplicateDelivery(Exception):
+    """Another request is handling the same MessageSid right now."""
+
+
+def _keyword(make_uow, templates, inbound: Inbound, patient_id: int, keyword: Keyword, now, policy) -> str:
+    with make_uow() as uow:
+        patient = uow.session.get(Patient, patient_id)
+        language = templates.language_for(patient.language)
+        _remember(uow, inbound, patient_id, None, keyword.name.lower(), now)
+        if keyword is Keyword.OPT_OUT:
+            _opt_out(uow, patient, now)
+            reply = templates.render("stop_confirmation", language, programme=policy.programme.name)
+        elif keyword is Keyword.OPT_IN:
+            patient.sms_opted_out_at, patient.sms_opt_out_source = None, None
+            audit.record(uow, _patient_actor(patient), "sms.opted_in", now, patient_id=patient.id)
+            reply = templates.render("start_confirmation", language, programme=policy.programme.name)
+        else:
+            reply = templates.render("help", language, programme=policy.programme.name,
+                                     contact=policy.programme.help_contact)
+        uow.commit()
+        return reply
+
+
+def _opt_out(uow: UnitOfWork, patient: Patient, now: datetime) -> None:
+    """Mirror STOP locally at once: nothing queued goes, open SMS invitations are cancelled."""
+    patient.sms_opted_out_at, patient.sms_opt_out_source = now, "sms-keyword"
+    uow.session.execute(update(OutboxMessage).where(
+        OutboxMessage.patient_id == patient.id, OutboxMessage.state == "pending",
+    ).values(state="failed", last_error="opted-out"))
+    for invitation in uow.session.scalars(select(Invitation).where(
+            Invitation.patient_id == patient.id, Invitation.channel == "sms", Invitation.status.in_(AWAITING))):
+        record_transition(uow, invitation, invitation.status, "cancelled", "opted-out", now)
+    audit.record(uow, _patient_actor(patient), "sms.opted_out", now, patient_id=patient.id, source="sms-keyword")
+
+
+def _patient_actor(patient: Patient) -> Actor:
+    return Actor(kind="patient", id=str(patient.id))
+
+
+def _answer(make_uow, templates, inbound: Inbound, patient_id: int, now, policy) -> str | None:
+    with make_uow() as uow:
+        patient = uow.session.get(Patient, patient_id)
+        invitation = _conversation(uow, patient_id)
+        language = templates.language_for(patient.language)
+        if invitation is None:
+            _remember(uow, inbound, patient_id, None, "unmatched", now)
+            uow.commit()
+            return None
+        position = answers.progress_of(uow, invitation.id).next_item
+        item = next(i for i in scoring.instruments(position[0]).items if i.id == position[1])
+        value = parse_answer(inbound.body, option_pairs(item)) if item.options else _in_range(inbound.body, item)
+        if value is None:
+            return _reask(uow, templates, inbound, patient, invitation, item, language, now, policy)
+        _remember(uow, inbound, patient_id, invitation.id, "answer", now)
+        uow.commit()
+        instruments, invitation_id = list(invitation.instruments), invitation.id
+    progress = answers.record_answer(make_uow(), invitation_id, position[0], position[1], value, "sms", now,
+                                     raw_text=inbound.body[:160])
+    return _after_answer(templates, language, instruments, progress, policy)
+
+
+def _conversation(uow: UnitOfWork, patient_id: int) -> Invitation | None:
+    """The person's open SMS questionnaire being asked one question per text, newest first."""
+    for invitation in uow.session.scalars(select(Invitation).where(
+            Invitation.patient_id == patient_id, Invitation.channel == "sms", Invitation.status.in_(AWAITING),
+    ).order_by(Invitation.sent_at.desc())):
+        version = uow.session.get(OutcomeSetVersion, invitation.outcome_set_version_id)
+        if sms_mode(outcome_sets.outcome_set_of(version), list(invitation.instruments)) is SmsMode.CONVERSATION:
+            return invitation
+    return None
+
+
+def _in_range(text: str, item) -> int | None:
+    stripped = text.strip().rstrip(".!")
+    return int(stripped) if stripped.isdigit() and item.min <= int(stripped) <= item.max else None
+
+
+def _reask(uow, templates, inbound, patient, invitation, item, language, now, policy) -> str:
+    recent = uow.session.scalars(select(InboundSms.outcome).where(InboundSms.invitation_id == invitation.id)
+                                 .order_by(InboundSms.received_at.desc(), InboundSms.id.desc())).all()
+    misses = next((i for i, outcome in enumerate(recent) if outcome != "invalid"), len(recent))
+    _remember(uow, inbound, patient.id, invitation.id, "invalid", now)
+    if misses >= MAX_INVALID_REPLIES:
+        link = patient_links.issue_link(uow, invitation.id, now, policy.public_base_url, policy.link_secret)
+        reply = templates.render("too_many_invalid", language, link=link)
+    else:
+        reply = templates.render("reask", language, options=reply_options(templates, language, item))
+    uow.commit()
+    return reply
+
+
+def _after_answer(templates, language, instruments, progress: answers.Progress, policy) -> str:
+    safety = templates.render("safety", language, programme=policy.programme.name) if progress.red_flag else None
+    if progress.next_item is None:
+        text = templates.render("complete", language, programme=policy.programme.name)
+    else:
+        text = question_text(templates, language, instruments, progress.next_item)
+    return f"{safety}\n{text}" if safety else text
