@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
-from sqlalchemy import Date, Integer, and_, case, func, literal, select
+from sqlalchemy import Date, Integer, and_, case, func, literal, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -57,11 +57,18 @@ def value_report(
 ) -> ValueReport:
     """The value report as of `as_of`, for one community (by code) or all of them."""
     with uow:
+        _allow_memory_for_sorting(uow)
         communities = _communities(uow, community)
         tallies = _tallies(uow, actor, scheme, as_of, [row.id for row in communities])
         return ValueReport(as_of, scheme.lookback_months, tuple(
             _community_value(row, tallies.get(row.id, {}), scheme) for row in communities
         ))
+
+
+def _allow_memory_for_sorting(uow: UnitOfWork) -> None:
+    """PostgreSQL's default 4 MB work_mem sends the ranking sorts to disk; this transaction may use more."""
+    if uow.session.get_bind().dialect.name == "postgresql":
+        uow.session.execute(text("SET LOCAL work_mem = '64MB'"))
 
 
 def _communities(uow: UnitOfWork, code: str | None) -> list[Community]:
@@ -150,9 +157,11 @@ def _cycles(uow: UnitOfWork, actor: Actor, scheme: SegmentScheme, as_of: date, c
     report_day = literal(as_of, Date)
     enrolled_on = func.date(Enrolment.enrolled_at)
     ends_on = case((Enrolment.left_at < end_of_day, func.date(Enrolment.left_at)), else_=report_day)
-    lis = _baseline_and_latest(end_of_day)
-    cost = _cost_in_enrolment(enrolled_on, ends_on)
-    invitations = _invitation_counts(end_of_day)
+    in_scope = Enrolment.community_id.in_(community_ids), Enrolment.enrolled_at <= end_of_day
+    scoped_ids = select(Enrolment.id).where(*in_scope)
+    lis = _baseline_and_latest(end_of_day, scoped_ids)
+    cost = _cost_in_enrolment(enrolled_on, ends_on, in_scope)
+    invitations = _invitation_counts(end_of_day, scoped_ids)
     at_home = _latest_days_at_home(end_of_day)
     segments = patient_segments(scheme, as_of).subquery("segments")
     query = (
@@ -172,14 +181,14 @@ def _cycles(uow: UnitOfWork, actor: Actor, scheme: SegmentScheme, as_of: date, c
         .outerjoin(cost, cost.c.enrolment_id == Enrolment.id)
         .outerjoin(invitations, invitations.c.enrolment_id == Enrolment.id)
         .outerjoin(at_home, at_home.c.patient_id == Enrolment.patient_id)
-        .where(Enrolment.community_id.in_(community_ids), Enrolment.enrolled_at <= end_of_day)
+        .where(*in_scope)
     )
     if actor.team_ids is not None:
         query = query.where(Enrolment.patient_id.in_(visible_patients(actor).with_only_columns(Patient.id)))
     return query.subquery("cycles")
 
 
-def _baseline_and_latest(end_of_day: datetime):
+def _baseline_and_latest(end_of_day: datetime, scoped_ids):
     """Per enrolment: the first LIS with a value, and the last when it is another assessment."""
     ordered = (LifeImproverScore.observed_at, LifeImproverScore.id)
     ranked = select(
@@ -188,7 +197,10 @@ def _baseline_and_latest(end_of_day: datetime):
         func.row_number().over(
             partition_by=LifeImproverScore.enrolment_id, order_by=[column.desc() for column in ordered]
         ).label("last"),
-    ).where(LifeImproverScore.value.is_not(None), LifeImproverScore.observed_at <= end_of_day).subquery("ranked_lis")
+    ).where(
+        LifeImproverScore.enrolment_id.in_(scoped_ids), LifeImproverScore.value.is_not(None),
+        LifeImproverScore.observed_at <= end_of_day,
+    ).subquery("ranked_lis")
     return select(
         ranked.c.enrolment_id,
         func.max(case((ranked.c.first == 1, ranked.c.value))).label("baseline"),
@@ -196,24 +208,25 @@ def _baseline_and_latest(end_of_day: datetime):
     ).group_by(ranked.c.enrolment_id).subquery("lis")
 
 
-def _cost_in_enrolment(enrolled_on, ends_on):
+def _cost_in_enrolment(enrolled_on, ends_on, in_scope):
     return (
         select(Enrolment.id.label("enrolment_id"), func.sum(CostEvent.cost).label("cost"))
         .join(CostEvent, and_(CostEvent.patient_id == Enrolment.patient_id, CostEvent.start_date >= enrolled_on,
                               CostEvent.start_date <= ends_on))
+        .where(*in_scope)
         .group_by(Enrolment.id)
         .subquery("enrolment_cost")
     )
 
 
-def _invitation_counts(end_of_day: datetime):
+def _invitation_counts(end_of_day: datetime, scoped_ids):
     return (
         select(
             Invitation.enrolment_id,
             func.sum(case((Invitation.status.in_(SENT_STATUSES), 1), else_=0)).label("sent"),
             func.sum(case((Invitation.status == "completed", 1), else_=0)).label("completed"),
         )
-        .where(Invitation.due_at <= end_of_day)
+        .where(Invitation.enrolment_id.in_(scoped_ids), Invitation.due_at <= end_of_day)
         .group_by(Invitation.enrolment_id)
         .subquery("invitation_counts")
     )
