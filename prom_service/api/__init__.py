@@ -32,8 +32,9 @@ def _blueprints():
     """Every API blueprint; imported here so the app factory stays the only wiring point."""
     from prom_service.api import communities, enrolments, patients, records
     from prom_service.api import cost_events, reports
+    from prom_service.api import feed
 
-    return [communities.blp, patients.blp, enrolments.blp, records.blp, cost_events.blp, reports.blp]
+    return [communities.blp, patients.blp, enrolments.blp, records.blp, cost_events.blp, reports.blp, feed.blp]
 
 
 def _service_error(error: ServiceError):

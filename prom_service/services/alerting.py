@@ -18,6 +18,7 @@ from prom_service.domain.alert_rules import DeteriorationRule, MeasureRule
 from prom_service.domain.change import ChangeClass, domain_change, lis_change
 from prom_service.domain.measure import MeasureKind
 from prom_service.domain.outcome_set import OutcomeSet
+from prom_service.feeds import feed
 
 SEVERITY_RANK = {"urgent": 0, "high": 1, "medium": 2, "low": 3}
 ITEM9_RULE = "phq9_item9_positive"
@@ -46,7 +47,7 @@ def raise_alert(
         alert.summary, alert.score_id = summary, score_id or alert.score_id
         if SEVERITY_RANK[severity] < SEVERITY_RANK[alert.severity]:
             alert.severity = severity
-    uow.session.flush()
+    feed.publish(uow, alert)
     return RaisedAlert(alert.id, rule, alert.severity, summary)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from prom_service.db.models import Enrolment, Invitation, OutcomeSetVersion, Response
 from prom_service.db.unit_of_work import UnitOfWork
+from prom_service.feeds import feed
 from prom_service.services import alerting, life_improver, outcome_sets, scores
 
 
@@ -51,6 +52,7 @@ def assess_invitation(uow: UnitOfWork, invitation: Invitation, now: datetime) ->
         answers[response.instrument] = scores.answers_of(uow, response)
     raised = alerting.evaluate_measures(uow, outcome_set, enrolment.patient_id, enrolment.id, stored, answers, now)
     lis = life_improver.compute_and_store(uow, enrolment, outcome_set, version.id, now, invitation.id)
+    feed.publish(uow, *stored, lis)
     raised += alerting.evaluate_deterioration(uow, outcome_set, lis, now)
     return Outcome(
         invitation_id=invitation.id,

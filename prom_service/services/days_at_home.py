@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 
 from prom_service.db.models import CostEvent, Patient, Score
 from prom_service.db.unit_of_work import UnitOfWork
+from prom_service.feeds import feed
 from prom_service.domain.days_at_home import DEFINITION_VERSION, STAY_ACTIVITIES, DaysAtHome, Stay, count_days_at_home
 from prom_service.services.errors import InvalidInput, NotFound
 
@@ -39,6 +40,7 @@ def record_days_at_home(
             observed_at=datetime.combine(as_of, time(23, 59, 59), timezone.utc), created_at=now,
         )
         uow.session.add(score)
+        feed.publish(uow, score)
         uow.commit()
         return score
 

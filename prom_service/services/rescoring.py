@@ -13,6 +13,7 @@ from sqlalchemy import exists, select
 
 from prom_service.db.models import Enrolment, Invitation, LifeImproverScore
 from prom_service.db.unit_of_work import UnitOfWork
+from prom_service.feeds import feed
 from prom_service.services import life_improver, outcome_sets
 
 BATCH = 200
@@ -50,7 +51,9 @@ def rescore_community(
         with make_uow() as uow:
             for invitation in uow.session.scalars(select(Invitation).where(Invitation.id.in_(pending[start:start + BATCH]))):
                 enrolment = uow.session.get(Enrolment, invitation.enrolment_id)
-                life_improver.compute_and_store(uow, enrolment, outcome_set, version_id, _as_of(invitation), invitation.id)
+                lis = life_improver.compute_and_store(uow, enrolment, outcome_set, version_id, _as_of(invitation),
+                                                     invitation.id)
+                feed.publish(uow, lis)
             uow.commit()
         on_progress(min(start + BATCH, len(pending)), len(pending))
     return RescoreReport(code, version.version, len(pending))

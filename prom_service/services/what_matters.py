@@ -15,6 +15,7 @@ import scoring
 from prom_service.db.models import Enrolment, GoalRating, OutcomeSetVersion, PersonalGoal, PersonalWeights, Score
 from prom_service.db.unit_of_work import UnitOfWork
 from prom_service.domain import what_matters
+from prom_service.feeds import feed
 from prom_service.services import audit, outcome_sets
 from prom_service.services.access import Actor
 from prom_service.services.errors import InvalidInput, NotFound
@@ -84,12 +85,14 @@ def rate_goals(uow: UnitOfWork, actor: Actor, enrolment_id: int, ratings: Mappin
         for goal in goals:
             uow.session.add(GoalRating(goal_id=goal.id, attainment=ratings[goal.id], rated_by=actor.label, rated_at=now,
                                        created_at=now))
-        uow.session.add(Score(
+        score = Score(
             patient_id=enrolment.patient_id, enrolment_id=enrolment_id, instrument="gas", scale=scoring.instruments("gas").primary_scale,
             value=result.value, band=None, flags=[], reason=result.reason, definition_version=definition_version(result),
             provenance={"goal_ids": [g.id for g in goals], "algorithm_version": result.algorithm_version},
             observed_at=now, created_at=now,
-        ))
+        )
+        uow.session.add(score)
+        feed.publish(uow, score)
         audit.record(uow, actor, "personal_goals.rated", now, patient_id=enrolment.patient_id,
                      target=f"enrolment:{enrolment_id}", t_score=result.value)
         uow.commit()

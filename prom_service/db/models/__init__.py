@@ -6,6 +6,8 @@ from prom_service.db.models.audit import AuditEvent
 from prom_service.db.models.community import Community, OutcomeSetVersion
 from prom_service.db.models.cost import CostEvent
 from prom_service.db.models.deprivation import DeprivationDecile
+from prom_service.db.models.export_job import ExportJob
+from prom_service.db.models.feed_event import FeedEvent
 from prom_service.db.models.enrolment import Enrolment, GoalRating, PersonalGoal, PersonalWeights
 from prom_service.db.models.inbound_sms import InboundSms
 from prom_service.db.models.instrument_wording import InstrumentWording
@@ -15,6 +17,7 @@ from prom_service.db.models.outbox import OutboxMessage
 from prom_service.db.models.patient import Patient
 from prom_service.db.models.response import Answer, Response
 from prom_service.db.models.score import LifeImproverScore, Score
+from prom_service.db.models.subscription import Subscription, WebhookDelivery
 from prom_service.db.models.sms_simulator import SmsSimulatorMessage
 from prom_service.db.models.team import Team, TeamMembership, User
 
@@ -26,4 +29,5 @@ __all__ = [
     "SmsSimulatorMessage",
     "InstrumentWording", "LinkAttempt",
     "InboundSms",
+    "ExportJob", "FeedEvent", "Subscription", "WebhookDelivery",
 ]

@@ -1,0 +1,111 @@
+"""The score feed over the API: order, cursor, team scoping, errors."""
+
+import pytest
+
+from tests.api.test_journey import GAD7, PHQ9_ITEM9, SWEMWBS, baseline, enrol
+
+ANSWERS = {"answers": {**PHQ9_ITEM9, **GAD7, **SWEMWBS}}
+
+
+@pytest.fixture
+def headers(issue_key, communities):
+    return issue_key("write:patients", "read:scores", "write:responses")
+
+
+def answer_baseline(client, headers, patient=None):
+    patient_id, _ = enrol(client, headers, **({"patient": patient} if patient else {}))
+    invitation = baseline(client, headers, patient_id)
+    response = client.post(f"/api/v1/invitations/{invitation['id']}/responses", json=ANSWERS, headers=headers)
+    assert response.status_code == 201, response.json
+    return patient_id
+
+
+def read_all(client, headers, limit=3):
+    items, cursor = [], ""
+    while True:
+        page = client.get(f"/api/v1/feed/scores?cursor={cursor}&limit={limit}", headers=headers)
+        assert page.status_code == 200, page.json
+        if not page.json["items"]:
+            return items, cursor
+        items += page.json["items"]
+        cursor = page.json["next_cursor"]
+
+
+class TestFeedContents:
+    def test_an_assessment_publishes_its_scores_its_lis_and_its_alert(self, client, headers):
+        patient_id = answer_baseline(client, headers)
+        items, _ = read_all(client, headers)
+        assert {i["event"] for i in items} == {"score.created", "lis.computed", "alert.raised"}
+        phq9 = next(i for i in items if i["instrument"] == "phq9")
+        assert (phq9["value"], phq9["band"], phq9["flags"]) == (9, "mild", ["item9_positive"])
+        assert phq9["patient_id"] == patient_id and phq9["definition_version"].startswith("phq9/")
+        lis = next(i for i in items if i["event"] == "lis.computed")
+        assert lis["definition_version"] == "perinatal_mental_health@v1" and lis["life_improver_score"]["coverage"] > 0
+        alert = next(i for i in items if i["event"] == "alert.raised")
+        assert alert["alert"]["rule"] == "phq9_item9_positive" and alert["alert"]["severity"] == "urgent"
+
+    def test_the_feed_holds_exactly_what_the_scores_list_holds(self, client, headers):
+        patient_id = answer_baseline(client, headers)
+        scores = client.get(f"/api/v1/patients/{patient_id}/scores", headers=headers).json
+        items, _ = read_all(client, headers)
+        fed = {f"score-{i['ref_id']}" if i["event"] == "score.created" else f"lis-{i['ref_id']}"
+               for i in items if i["event"] != "alert.raised"}
+        assert fed == {s["id"] for s in scores}
+
+
+class TestCursor:
+    def test_paging_returns_every_event_once_in_order(self, client, headers):
+        answer_baseline(client, headers)
+        answer_baseline(client, headers, {"external_id": "P-2", "phone": "07700 900002"})
+        items, _ = read_all(client, headers, limit=2)
+        ids = [i["id"] for i in items]
+        assert ids == sorted(ids) and len(ids) == len(set(ids))
+        everything = client.get("/api/v1/feed/scores?limit=500", headers=headers).json["items"]
+        assert [i["id"] for i in everything] == ids
+
+    def test_a_reader_at_the_end_gets_nothing_and_keeps_its_cursor(self, client, headers):
+        answer_baseline(client, headers)
+        _, cursor = read_all(client, headers)
+        again = client.get(f"/api/v1/feed/scores?cursor={cursor}", headers=headers).json
+        assert again == {"items": [], "next_cursor": cursor}
+
+    def test_new_events_arrive_after_the_cursor(self, client, headers):
+        answer_baseline(client, headers)
+        seen, cursor = read_all(client, headers)
+        answer_baseline(client, headers, {"external_id": "P-2", "phone": "07700 900002"})
+        more = client.get(f"/api/v1/feed/scores?cursor={cursor}&limit=500", headers=headers).json["items"]
+        assert more and min(i["id"] for i in more) > max(i["id"] for i in seen)
+
+    def test_a_made_up_cursor_is_a_problem_naming_the_cursor(self, client, headers):
+        response = client.get("/api/v1/feed/scores?cursor=not-ours!", headers=headers)
+        assert response.status_code == 422 and response.mimetype == "application/problem+json"
+        assert "cursor" in response.json["errors"]
+
+    def test_a_limit_out_of_range_is_a_problem_naming_the_limit(self, client, headers):
+        response = client.get("/api/v1/feed/scores?limit=0", headers=headers)
+        assert response.status_code == 422 and "limit" in response.json["errors"]
+
+    def test_an_unchanged_page_answers_304_to_its_etag(self, client, headers):
+        answer_baseline(client, headers)
+        first = client.get("/api/v1/feed/scores", headers=headers)
+        again = client.get("/api/v1/feed/scores", headers={**headers, "If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304
+
+
+class TestFeedAccess:
+    def test_a_key_without_read_scores_is_refused(self, client, issue_key):
+        response = client.get("/api/v1/feed/scores", headers=issue_key("write:costs"))
+        assert response.status_code == 403
+
+    def test_no_key_is_a_401(self, client):
+        assert client.get("/api/v1/feed/scores").status_code == 401
+
+    def test_a_team_sees_only_its_own_patients_events(self, client, issue_key, communities):
+        north = issue_key("write:patients", "read:scores", "write:responses", team="north")
+        south = issue_key("write:patients", "read:scores", "write:responses", team="south")
+        north_patient = answer_baseline(client, north)
+        south_patient = answer_baseline(client, south, {"external_id": "S-1", "phone": "07700 900003"})
+        north_items, _ = read_all(client, north)
+        south_items, _ = read_all(client, south)
+        assert {i["patient_id"] for i in north_items} == {north_patient}
+        assert {i["patient_id"] for i in south_items} == {south_patient}
