@@ -7,10 +7,11 @@ pattern: the summary links to the field, and the field repeats the message.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import wraps
 from typing import Mapping
 
 from flask import current_app, g, render_template, request
-from flask_babel import format_time, gettext as _, ngettext
+from flask_babel import force_locale, format_time, gettext as _, ngettext
 
 from prom_service.channels.sms.templates import load_templates
 from prom_service.channels.web.forms import Read
@@ -24,12 +25,26 @@ PROBLEM_STATUS = {"unknown": 404, "expired": 410, "completed": 410, "cancelled":
                   "no_date_of_birth": 403}
 
 
+def in_page_language(page):
+    """Render in the page's language whatever locale selector the app has: another part of the app
+    (the care-team workspace) may set up Babel for its own pages, and patient pages must not follow it."""
+
+    @wraps(page)
+    def rendered(*args, **kwargs):
+        with force_locale(g.get("page_language", ENGLISH)):
+            return page(*args, **kwargs)
+
+    return rendered
+
+
+@in_page_language
 def link_problem(reason: str, locked_until: datetime | None = None):
     """A kind page for a link that cannot be used now, saying what to do instead; never an error page."""
     until = format_time(locked_until, "short") if locked_until else ""
     return _render("link_problem.html", PROBLEM_STATUS[reason], reason=reason, locked_until=until)
 
 
+@in_page_language
 def identity(visit: Visit, read: Read | None = None, attempts_left: int | None = None,
              form: Mapping[str, str] | None = None, status: int = 200):
     message = _identity_message(read.problem, attempts_left) if read and read.problem else None
@@ -37,18 +52,21 @@ def identity(visit: Visit, read: Read | None = None, attempts_left: int | None =
                    form=form or {})
 
 
+@in_page_language
 def question(visit: Visit, shown: Question, current: int | None, problem: str | None = None, status: int = 200):
     message = _answer_message(shown, problem) if problem else None
     return _render("question.html", status, visit=visit, question=shown, current=current, error=message,
                    wording_dir=direction(shown.wording_language))
 
 
+@in_page_language
 def check(visit: Visit, questions: list[Question], answered: Mapping[tuple[str, str], int | None]):
     rows = [(shown, _answer_label(shown, answered.get((shown.instrument, shown.item_id)))) for shown in questions]
     return _render("check.html", 200, visit=visit, rows=rows,
                    wording_language=questions[0].wording_language if questions else ENGLISH)
 
 
+@in_page_language
 def confirmation(red_flag: bool):
     safety = _safety_text(g.page_language) if red_flag else None
     return _render("confirmation.html", 200, safety=safety)
