@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from werkzeug.serving import run_simple
 
 from prom_service.scheduler.jobs import run_all_once
 from prom_service.scheduler.single_worker import WorkerAlreadyRunning, hold_worker_lock
@@ -40,7 +41,8 @@ def run(host: str, port: int) -> None:
     click.echo(f"PROM service on http://{host}:{port} (database: {parts.engine.dialect.name}, "
                f"SMS: {parts.settings['sms.backend']})")
     try:
-        current_app.run(host=host, port=port, threaded=True, use_reloader=False)
+        # Not app.run(): Flask ignores it inside its own CLI, which is where this command runs.
+        run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
     finally:
         scheduler.shutdown(wait=False)
         if lock:

@@ -1,8 +1,11 @@
 """The `prom` command as an operator runs it: a real process against a real, empty database."""
 
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 PROM = [sys.executable, "-c", "from prom_service.cli import main; main()"]
@@ -49,3 +52,26 @@ class TestCommandLine:
         assert "dispatch: sent:sms-link=3" in ticked.stdout and "deliver_sms: sent=3" in ticked.stdout
         queue = prom("queue", "status", url=fresh_database_url, cwd=tmp_path)
         assert "sms      sent     3" in queue.stdout
+
+    def test_run_serves_health_and_readiness_with_the_scheduler_running(self, fresh_database_url, tmp_path):
+        prom("db", "upgrade", url=fresh_database_url, cwd=tmp_path)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        environ = {k: v for k, v in os.environ.items() if not k.startswith("PROM_")}
+        environ.update(PROM_DATABASE_URL=fresh_database_url, PROM_VAR_DIR=str(tmp_path / "var"))
+        server = subprocess.Popen([*PROM, "run", "--port", str(port)], cwd=tmp_path, env=environ,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            status = None
+            for _ in range(100):
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as response:
+                        status = response.status
+                        break
+                except OSError:
+                    time.sleep(0.1)
+            assert status == 200
+        finally:
+            server.terminate()
+            server.communicate(timeout=30)
