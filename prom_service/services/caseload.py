@@ -1,0 +1,213 @@
+"""The care team's caseload: every active enrolment of the team's patients on one page of one query.
+
+One statement returns the page: the team's patients (from their enrolments and registrations, through
+the indexes on `team_id`, then checked against `visible_patients`, the one scoping rule), each with
+baseline, previous and latest Life Improver Score, the highest unresolved alert and the next and overdue
+questionnaires, each a grouped sub-query over only those patients' rows; the total rides along as a
+window count. So a page costs the same on a caseload of 500 as of 50, whatever the size of the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, case, func, select, union
+
+from prom_service.db.models import Alert, Community, Enrolment, Invitation, LifeImproverScore, OutcomeSetVersion, Patient
+from prom_service.db.unit_of_work import UnitOfWork
+from prom_service.domain.change import Change, lis_change
+from prom_service.services.access import Actor, visible_patients
+from prom_service.services.outcome_sets import outcome_set_of
+
+SEVERITIES = ("urgent", "high", "medium", "low")
+SORTS = ("alerts", "name", "lis", "change", "next_due", "overdue")
+OPEN_INVITATION = ("planned", "sent", "reminded", "partial")
+
+
+@dataclass(frozen=True)
+class CaseloadQuery:
+    """Filters, order and page; `severity` is the highest unresolved alert ("any" for any alert)."""
+
+    community: str | None = None
+    severity: str | None = None
+    overdue_only: bool = False
+    sort: str = "alerts"
+    page: int = 1
+    per_page: int = 50
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    patient_id: int
+    name: str
+    nhs_number: str | None
+    enrolment_id: int
+    community: str
+    community_name: str
+    latest_lis: float | None
+    latest_lis_at: datetime | None
+    from_baseline: Change | None
+    from_previous: Change | None
+    alert_severity: str | None
+    unresolved_alerts: int
+    next_due: datetime | None
+    overdue: int
+
+
+@dataclass(frozen=True)
+class Caseload:
+    rows: tuple[CaseloadRow, ...]
+    total: int
+    query: CaseloadQuery
+    communities: tuple[tuple[str, str], ...]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.query.per_page))
+
+
+def caseload(uow: UnitOfWork, actor: Actor, query: CaseloadQuery, now: datetime, overdue_after: timedelta) -> Caseload:
+    """One page of the actor's caseload, filtered and sorted as asked."""
+    with uow:
+        statement = _page_statement(actor, query, now, overdue_after)
+        found = uow.session.execute(statement).all()
+        total = found[0].total if found else _count(uow, actor, query, now, overdue_after)
+        mids = _lis_mids(uow, {row.outcome_set_version_id for row in found})
+        communities = tuple(uow.session.execute(select(Community.code, Community.name).order_by(Community.name)).all())
+        return Caseload(tuple(_row(r, mids[r.outcome_set_version_id]) for r in found), total, query, communities)
+
+
+def _page_statement(actor: Actor, query: CaseloadQuery, now: datetime, overdue_after: timedelta):
+    statement = _filtered(actor, query, now, overdue_after)
+    columns = statement.selected_columns
+    return (statement.add_columns(func.count().over().label("total"))
+            .order_by(*_order(query.sort, columns)).limit(query.per_page).offset((query.page - 1) * query.per_page))
+
+
+def _count(uow: UnitOfWork, actor: Actor, query: CaseloadQuery, now: datetime, overdue_after: timedelta) -> int:
+    """Only needed for a page past the end, where the window count has no row to ride on."""
+    if query.page == 1:
+        return 0
+    return uow.session.scalar(select(func.count()).select_from(_filtered(actor, query, now, overdue_after).subquery()))
+
+
+def _filtered(actor: Actor, query: CaseloadQuery, now: datetime, overdue_after: timedelta):
+    ids = _team_patient_ids(actor)
+    lis, alerts, invitations = _lis(ids), _alerts(ids), _invitations(ids, now, overdue_after)
+    statement = (
+        select(
+            Patient.id.label("patient_id"), Patient.display_name, Patient.external_id, Patient.nhs_number,
+            Enrolment.id.label("enrolment_id"), Enrolment.outcome_set_version_id, Community.code, Community.name,
+            lis.c.baseline, lis.c.previous, lis.c.latest, lis.c.latest_at,
+            alerts.c.rank, alerts.c.unresolved, invitations.c.next_due, invitations.c.overdue,
+        )
+        .join(Enrolment, and_(Enrolment.patient_id == Patient.id, Enrolment.status == "active"))
+        .join(Community, Community.id == Enrolment.community_id)
+        .outerjoin(lis, lis.c.enrolment_id == Enrolment.id)
+        .outerjoin(alerts, alerts.c.patient_id == Patient.id)
+        .outerjoin(invitations, invitations.c.enrolment_id == Enrolment.id)
+        .where(Patient.id.in_(ids), Patient.id.in_(visible_patients(actor).with_only_columns(Patient.id)))
+    )
+    return _with_filters(statement, query, alerts, invitations)
+
+
+def _with_filters(statement, query: CaseloadQuery, alerts, invitations):
+    if query.community:
+        statement = statement.where(Community.code == query.community)
+    if query.severity == "any":
+        statement = statement.where(alerts.c.rank.is_not(None))
+    elif query.severity in SEVERITIES:
+        statement = statement.where(alerts.c.rank == SEVERITIES.index(query.severity))
+    if query.overdue_only:
+        statement = statement.where(invitations.c.overdue > 0)
+    return statement
+
+
+def _team_patient_ids(actor: Actor):
+    """The actor's patients, found through the team indexes rather than by scanning every patient."""
+    if actor.team_ids is None:
+        return select(Patient.id)
+    return union(
+        select(Enrolment.patient_id).where(Enrolment.team_id.in_(actor.team_ids)),
+        select(Patient.id).where(Patient.registered_team_id.in_(actor.team_ids)),
+    )
+
+
+def _lis(ids):
+    """Per enrolment: latest LIS with a value, and baseline (first) and previous when there are more."""
+    ordered = (LifeImproverScore.observed_at, LifeImproverScore.id)
+    ranked = select(
+        LifeImproverScore.enrolment_id, LifeImproverScore.value, LifeImproverScore.observed_at,
+        func.row_number().over(partition_by=LifeImproverScore.enrolment_id, order_by=ordered).label("first"),
+        func.row_number().over(partition_by=LifeImproverScore.enrolment_id,
+                               order_by=[column.desc() for column in ordered]).label("last"),
+    ).where(LifeImproverScore.patient_id.in_(ids), LifeImproverScore.value.is_not(None)).subquery("ranked_lis")
+    return select(
+        ranked.c.enrolment_id,
+        func.max(case((and_(ranked.c.first == 1, ranked.c.last > 1), ranked.c.value))).label("baseline"),
+        func.max(case((ranked.c.last == 2, ranked.c.value))).label("previous"),
+        func.max(case((ranked.c.last == 1, ranked.c.value))).label("latest"),
+        func.max(case((ranked.c.last == 1, ranked.c.observed_at))).label("latest_at"),
+    ).group_by(ranked.c.enrolment_id).subquery("lis")
+
+
+def _alerts(ids):
+    """Per patient: the rank of the most severe unresolved alert (0 = urgent) and how many there are."""
+    rank = case({severity: index for index, severity in enumerate(SEVERITIES)}, value=Alert.severity,
+                else_=len(SEVERITIES))
+    return (select(Alert.patient_id, func.min(rank).label("rank"), func.count().label("unresolved"))
+            .where(Alert.patient_id.in_(ids), Alert.status != "resolved")
+            .group_by(Alert.patient_id).subquery("unresolved_alerts"))
+
+
+def _invitations(ids, now: datetime, overdue_after: timedelta):
+    """Per enrolment: when the next questionnaire falls due, and how many are overdue."""
+    still_open = Invitation.status.in_(OPEN_INVITATION)
+    return (
+        select(
+            Invitation.enrolment_id,
+            func.min(case((and_(still_open, Invitation.due_at >= now), Invitation.due_at))).label("next_due"),
+            func.sum(case((and_(still_open, Invitation.due_at < now - overdue_after), 1), else_=0)).label("overdue"),
+        )
+        .where(Invitation.patient_id.in_(ids))
+        .group_by(Invitation.enrolment_id).subquery("invitation_dates")
+    )
+
+
+def _order(sort: str, c) -> list:
+    """Most actionable first; unknown values last (`IS NULL` sorts false before true on both databases)."""
+    name = (func.lower(func.coalesce(c.display_name, c.external_id)), c.patient_id, c.enrolment_id)
+    change = c.latest - c.baseline
+    orders = {
+        "alerts": [c.rank.is_(None), c.rank, func.coalesce(c.overdue, 0).desc()],
+        "name": [],
+        "lis": [c.latest.is_(None), c.latest.desc()],
+        "change": [change.is_(None), change],
+        "next_due": [c.next_due.is_(None), c.next_due],
+        "overdue": [func.coalesce(c.overdue, 0).desc()],
+    }
+    return orders.get(sort, orders["alerts"]) + list(name)
+
+
+def _lis_mids(uow: UnitOfWork, version_ids: set[int]) -> dict[int, float]:
+    versions = uow.session.scalars(select(OutcomeSetVersion).where(OutcomeSetVersion.id.in_(version_ids))).all()
+    return {version.id: outcome_set_of(version).life_improver_score.mid for version in versions}
+
+
+def _row(found, mid: float) -> CaseloadRow:
+    rank = found.rank
+    return CaseloadRow(
+        patient_id=found.patient_id, name=found.display_name or found.external_id, nhs_number=found.nhs_number,
+        enrolment_id=found.enrolment_id, community=found.code, community_name=found.name,
+        latest_lis=found.latest, latest_lis_at=found.latest_at,
+        from_baseline=_change(found.baseline, found.latest, mid), from_previous=_change(found.previous, found.latest, mid),
+        alert_severity=SEVERITIES[rank] if rank is not None and rank < len(SEVERITIES) else None,
+        unresolved_alerts=found.unresolved or 0, next_due=found.next_due, overdue=int(found.overdue or 0),
+    )
+
+
+def _change(earlier: float | None, later: float | None, mid: float) -> Change | None:
+    if earlier is None or later is None:
+        return None
+    return lis_change(earlier, later, mid)
