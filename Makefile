@@ -17,7 +17,8 @@ $(VENV)/.installed: pyproject.toml
 
 ASSETS := prom_service/static/vendor/.built
 ASSET_SOURCES := package.json package-lock.json frontend/build.mjs $(wildcard frontend/*.scss) \
-	$(wildcard prom_service/channels/web/templates/*/*.html) $(wildcard prom_service/static/patient/*.js)
+	$(wildcard prom_service/channels/web/templates/*/*.html) $(wildcard prom_service/static/patient/*.js) \
+	$(wildcard prom_service/workspace/templates/*/*.html) $(wildcard prom_service/workspace/*.py)
 
 # The patient pages' CSS: NHS.UK frontend from npm, compiled and purged against our templates.
 $(ASSETS): $(ASSET_SOURCES)

@@ -1,4 +1,5 @@
-// Build the patient pages' assets into prom_service/static/vendor/ (git-ignored; rebuilt by `make`).
+// Build the patient pages' and the care-team workspace's assets into prom_service/static/vendor/
+// (git-ignored; rebuilt by `make`).
 //
 // 1. Compile NHS.UK frontend's core plus the components the pages use (frontend/patient.scss).
 // 2. Drop every selector that no template or script of ours uses (PurgeCSS), which takes the
@@ -41,6 +42,28 @@ for (const icon of ["favicon.svg", "nhsuk-icon-cross.svg"]) {
   await copyFile(join(nhsuk, "assets", "images", icon), join(vendor, "images", icon));
 }
 console.log(`patient.css: ${compiled.css.length} bytes compiled, ${withoutUnusedMedia(purged.css).length} after purging`);
+
+// The workspace (prom_service/workspace): the same steps, purged against its own templates and the chart
+// module, whose SVG carries the classes it draws with.
+const workspace = sass.compile(join(root, "frontend", "workspace.scss"), {
+  loadPaths: [join(root, "node_modules"), join(root, "frontend")],
+  style: "compressed",
+  quietDeps: true,
+  silenceDeprecations: ["import"],
+});
+const [workspacePurged] = await new PurgeCSS().purge({
+  content: [
+    join(root, "prom_service", "workspace", "templates", "**", "*.html"),
+    join(root, "prom_service", "workspace", "*.py"),
+  ],
+  css: [{ raw: workspace.css }],
+  safelist: { standard: ["js-enabled", "nhsuk-frontend-supported"] },
+  variables: true,
+  keyframes: true,
+  fontFace: true,
+});
+await writeFile(join(vendor, "workspace.css"), withoutUnusedMedia(workspacePurged.css));
+console.log(`workspace.css: ${workspace.css.length} bytes compiled, ${withoutUnusedMedia(workspacePurged.css).length} after purging`);
 
 // Print rules (a questionnaire page is not printed) and the Internet Explorer-only high-contrast query
 // (forced-colors covers every browser we support) are left out: 3.5 KB the phone would fetch for nothing.

@@ -15,6 +15,7 @@ from prom_service.channels.web import register_patient_web
 from prom_service.health import blueprint as health_blueprint
 from prom_service.settings import Settings, load_settings
 from prom_service.structured_log import configure_logging, new_request_id, request_id_var
+from prom_service.workspace import register_workspace
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ def build_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_api(app)
     app.register_blueprint(fhir_blueprint)
     register_patient_web(app)
+    register_workspace(app)
     return app
 
 

@@ -9,6 +9,7 @@ def register_commands(group: click.Group) -> None:
     from prom_service.commands import api_key, database, demo, outcome_sets, queue, serve
     from prom_service.commands import instruments
     from prom_service.commands import costs, reference
+    from prom_service.commands import users
 
     group.add_command(database.db)
     group.add_command(demo.demo)
@@ -19,5 +20,6 @@ def register_commands(group: click.Group) -> None:
     group.add_command(instruments.instruments)
     group.add_command(costs.costs)
     group.add_command(reference.reference)
+    group.add_command(users.user)
     for command in serve.COMMANDS:
         group.add_command(command)
