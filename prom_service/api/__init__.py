@@ -32,9 +32,10 @@ def _blueprints():
     """Every API blueprint; imported here so the app factory stays the only wiring point."""
     from prom_service.api import communities, enrolments, patients, records
     from prom_service.api import cost_events, reports
-    from prom_service.api import feed
+    from prom_service.api import feed, subscriptions
 
-    return [communities.blp, patients.blp, enrolments.blp, records.blp, cost_events.blp, reports.blp, feed.blp]
+    return [communities.blp, patients.blp, enrolments.blp, records.blp, cost_events.blp, reports.blp, feed.blp,
+            subscriptions.blp]
 
 
 def _service_error(error: ServiceError):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from prom_service.bootstrap import Parts
+from prom_service.feeds import webhook_delivery
 from prom_service.services import dispatch, invitation_planning, reminders
 
 TickReport = Counter  # outcome or reason → how many
@@ -46,9 +47,13 @@ def deliver_sms(parts: Parts) -> TickReport:
     return parts.sms_delivery.run_once()
 
 
+def deliver_webhooks(parts: Parts) -> TickReport:
+    return webhook_delivery.dispatch_of(parts).run_once()
+
+
 JOBS: list[Job] = [
     Job("plan", plan), Job("expire", expire), Job("dispatch", dispatch_invitations), Job("remind", remind),
-    Job("deliver_sms", deliver_sms),
+    Job("deliver_sms", deliver_sms), Job("deliver_webhooks", deliver_webhooks),
 ]
 
 
