@@ -1,7 +1,8 @@
 """The words of an invitation text: a link, or the first question of a conversation.
 
-Conversation mode (one question per text) is used only when every instrument asked is marked for it
-and ships its own wording; anything long or licensed goes as a link to the web questionnaire.
+Conversation mode (one question per text) covers the instruments at the start of the questionnaire that
+are marked for it and ship their own wording; the first long or licensed instrument after them is
+reached by a link to the web questionnaire, which resumes where the texts stopped.
 """
 
 from __future__ import annotations
@@ -24,14 +25,20 @@ class Programme:
         return cls(settings["sms.programme_name"], settings["sms.help_contact"])
 
 
-def sms_mode(outcome_set: OutcomeSet, instruments: list[str]) -> SmsMode:
-    """Conversation only if every instrument asks for it and may be shown in our own words."""
+def by_text(outcome_set: OutcomeSet, instruments: list[str]) -> list[str]:
+    """The leading instruments that can be asked one question per text."""
     modes = {request.instrument: request.sms_mode for request in outcome_set.instruments}
-    conversational = all(
-        modes.get(name) is SmsMode.CONVERSATION and scoring.instruments(name).wording_redistributable
-        for name in instruments
-    )
-    return SmsMode.CONVERSATION if conversational else SmsMode.LINK
+    leading = []
+    for name in instruments:
+        if modes.get(name) is not SmsMode.CONVERSATION or not scoring.instruments(name).wording_redistributable:
+            break
+        leading.append(name)
+    return leading
+
+
+def sms_mode(outcome_set: OutcomeSet, instruments: list[str]) -> SmsMode:
+    """Conversation when the questionnaire starts with an instrument that can be asked by text."""
+    return SmsMode.CONVERSATION if by_text(outcome_set, instruments) else SmsMode.LINK
 
 
 def option_pairs(item) -> list[tuple[int, str]]:
@@ -46,7 +53,10 @@ def reply_options(templates: SmsTemplates, language: str, item) -> str:
 
 
 def question_text(templates: SmsTemplates, language: str, instruments: list[str], position: tuple[str, str]) -> str:
-    """`3/9 Feeling tired or having little energy? Reply 0 Not at all, 1 Several days, …`"""
+    """`3/9 Feeling tired or having little energy? Reply 0 Not at all, 1 Several days, …`
+
+    `instruments` are the ones asked by text; the numbering counts their items only.
+    """
     order = [(name, item) for name in instruments for item in scoring.instruments(name).item_ids]
     instrument, item_id = position
     item = next(i for i in scoring.instruments(instrument).items if i.id == item_id)
@@ -59,9 +69,10 @@ def invitation_text(
     link: str,
 ) -> tuple[SmsMode, str]:
     """The first text of an invitation and the mode it starts."""
-    if sms_mode(outcome_set, instruments) is SmsMode.LINK:
+    texted = by_text(outcome_set, instruments)
+    if not texted:
         return SmsMode.LINK, templates.render("invitation", language, programme=programme.name, link=link)
-    total = sum(len(scoring.instruments(name).item_ids) for name in instruments)
+    total = sum(len(scoring.instruments(name).item_ids) for name in texted)
     intro = templates.render("conversation_intro", language, programme=programme.name, count=total)
-    first = (instruments[0], scoring.instruments(instruments[0]).item_ids[0])
-    return SmsMode.CONVERSATION, f"{intro}\n{question_text(templates, language, instruments, first)}"
+    first = (texted[0], scoring.instruments(texted[0]).item_ids[0])
+    return SmsMode.CONVERSATION, f"{intro}\n{question_text(templates, language, texted, first)}"

@@ -24,7 +24,7 @@ from prom_service.services import answers, audit, outcome_sets, patient_links
 from prom_service.services.access import Actor
 from prom_service.services.dispatch import DispatchPolicy
 from prom_service.services.invitation_planning import record_transition
-from prom_service.services.invitation_messages import option_pairs, question_text, reply_options, sms_mode
+from prom_service.services.invitation_messages import by_text, option_pairs, question_text, reply_options, sms_mode
 
 AWAITING = ("sent", "reminded", "partial")
 MAX_INVALID_REPLIES = 2  # re-asked at most twice; the third miss gets the web link
@@ -111,17 +111,33 @@ def _answer(make_uow, templates, inbound: Inbound, patient_id: int, now, policy)
             _remember(uow, inbound, patient_id, None, "unmatched", now)
             uow.commit()
             return None
+        texted = _texted(uow, invitation)
         position = answers.progress_of(uow, invitation.id).next_item
+        if position is None or position[0] not in texted:
+            return _continue_online(uow, templates, inbound, patient_id, invitation, language, now, policy)
         item = next(i for i in scoring.instruments(position[0]).items if i.id == position[1])
         value = parse_answer(inbound.body, option_pairs(item)) if item.options else _in_range(inbound.body, item)
         if value is None:
             return _reask(uow, templates, inbound, patient, invitation, item, language, now, policy)
         _remember(uow, inbound, patient_id, invitation.id, "answer", now)
         uow.commit()
-        instruments, invitation_id = list(invitation.instruments), invitation.id
+        invitation_id = invitation.id
     progress = answers.record_answer(make_uow(), invitation_id, position[0], position[1], value, "sms", now,
                                      raw_text=inbound.body[:160])
-    return _after_answer(templates, language, instruments, progress, policy)
+    return _after_answer(make_uow, templates, language, texted, progress, policy, now)
+
+
+def _texted(uow: UnitOfWork, invitation: Invitation) -> list[str]:
+    version = uow.session.get(OutcomeSetVersion, invitation.outcome_set_version_id)
+    return by_text(outcome_sets.outcome_set_of(version), list(invitation.instruments))
+
+
+def _continue_online(uow, templates, inbound, patient_id, invitation, language, now, policy) -> str:
+    """The texted part is done: the rest of the questionnaire is on the web page, which resumes there."""
+    _remember(uow, inbound, patient_id, invitation.id, "unmatched", now)
+    link = patient_links.issue_link(uow, invitation.id, now, policy.public_base_url, policy.link_secret)
+    uow.commit()
+    return templates.render("continue_online", language, link=link)
 
 
 def _conversation(uow: UnitOfWork, patient_id: int) -> Invitation | None:
@@ -154,10 +170,15 @@ def _reask(uow, templates, inbound, patient, invitation, item, language, now, po
     return reply
 
 
-def _after_answer(templates, language, instruments, progress: answers.Progress, policy) -> str:
+def _after_answer(make_uow, templates, language, texted: list[str], progress: answers.Progress, policy, now) -> str:
     safety = templates.render("safety", language, programme=policy.programme.name) if progress.red_flag else None
     if progress.next_item is None:
         text = templates.render("complete", language, programme=policy.programme.name)
+    elif progress.next_item[0] in texted:
+        text = question_text(templates, language, texted, progress.next_item)
     else:
-        text = question_text(templates, language, instruments, progress.next_item)
+        with make_uow() as uow:
+            link = patient_links.issue_link(uow, progress.invitation_id, now, policy.public_base_url, policy.link_secret)
+            uow.commit()
+        text = templates.render("continue_online", language, link=link)
     return f"{safety}\n{text}" if safety else text

@@ -49,7 +49,8 @@ class TestCommandLine:
         prom("demo", "load", url=fresh_database_url, cwd=tmp_path)
         ticked = prom("tick", url=fresh_database_url, cwd=tmp_path, **always)
         assert ticked.returncode == 0, ticked.stderr
-        assert "dispatch: sent:sms-link=3" in ticked.stdout and "deliver_sms: sent=3" in ticked.stdout
+        assert "dispatch: sent:sms-conversation=2, sent:sms-link=1" in ticked.stdout
+        assert "deliver_sms: sent=3" in ticked.stdout
         queue = prom("queue", "status", url=fresh_database_url, cwd=tmp_path)
         assert "sms      sent     3" in queue.stdout
 

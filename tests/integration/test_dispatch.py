@@ -47,7 +47,7 @@ def count(parts, model, *where):
 class TestDispatch:
     def test_a_due_invitation_is_sent_once_with_its_link(self, parts, communities, clock, sender):
         clock.at = TUESDAY_NOON
-        patient_id = enrol_person(parts)
+        patient_id = enrol_person(parts, community="knee_pain")
         assert jobs.dispatch_invitations(parts) == Counter({"sent:sms-link": 1})
         assert jobs.dispatch_invitations(parts) == Counter()
         assert jobs.deliver_sms(parts) == Counter({"sent": 1})
@@ -62,9 +62,10 @@ class TestDispatch:
 
         with parts.uow() as uow:
             outcome_set = outcome_set_of(current_version(uow, "frail_elderly"))
-        mode, body = invitation_text(parts.sms_templates, Programme("Camden Care", "x"), "en", outcome_set, ["ons4"], "L")
-        assert mode.value == "conversation"
-        assert "1/4" in body and "Reply 0" not in body.split("\n")[0]
+        mode, body = invitation_text(parts.sms_templates, Programme("Camden Care", "x"), "en", outcome_set,
+                                     ["ons4", "eq5d5l"], "L")
+        assert mode.value == "conversation", "ONS4 by text first; EQ-5D-5L (licensed) follows online"
+        assert "4 short questions" in body and "1/4" in body and "Reply 0" not in body.split("\n")[0]
 
     def test_at_three_in_the_morning_it_waits_until_eight(self, parts, communities, clock, sender):
         clock.at = TUESDAY_3AM
@@ -172,7 +173,7 @@ class TestRemindersAndExpiry:
 
     def test_a_reminder_carries_the_same_link_as_the_first_text(self, parts, communities, clock, sender):
         clock.at = TUESDAY_NOON
-        enrol_person(parts)
+        enrol_person(parts, community="knee_pain")
         jobs.dispatch_invitations(parts)
         clock.advance(days=2)
         jobs.remind(parts)

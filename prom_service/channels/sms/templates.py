@@ -39,6 +39,7 @@ SPECS: dict[str, Spec] = {
     "reply_lead": _spec(),
     "reask": _spec("options"),
     "too_many_invalid": _spec("link"),
+    "continue_online": _spec("link"),
     "complete": _spec("", "programme"),
     "help": _spec("contact", "programme", must_contain=("STOP",)),
     "stop_confirmation": _spec("", "programme", must_contain=("START",)),

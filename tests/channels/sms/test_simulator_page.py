@@ -12,11 +12,11 @@ from prom_service.services.access import SYSTEM
 PHONE = "+447700900555"
 
 
-def enrolled(parts):
+def enrolled(parts, community="knee_pain"):
     parts.clock.at = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
     patient_id = patients.register_patient(parts.uow(), SYSTEM, patients.NewPatient(
         "S-1", phone=PHONE, display_name="Sim Person"), parts.clock.now())
-    enrolment.enrol(parts.uow(), SYSTEM, patient_id, "perinatal_mental_health", enrolment.Consent("verbal", "n"),
+    enrolment.enrol(parts.uow(), SYSTEM, patient_id, community, enrolment.Consent("verbal", "n"),
                     parts.clock.now(), enrolment.PlanningPolicy(7, 14))
     jobs.dispatch_invitations(parts)
     jobs.deliver_sms(parts)
@@ -38,6 +38,13 @@ class TestSimulatorPage:
             assert uow.session.scalar(select(InboundSms.outcome)) == "opt_out"
         page = client.get(f"/simulator?phone=%2B447700900555").get_data(as_text=True)
         assert "START" in page, "the STOP confirmation is shown as the next text"
+
+    def test_a_conversation_can_be_played_by_hand(self, client, parts, communities):
+        enrolled(parts, "perinatal_mental_health")
+        first = client.get("/simulator?phone=%2B447700900555").get_data(as_text=True)
+        assert "1/16" in first, "PHQ-9 and GAD-7 by text, SWEMWBS (licensed) online"
+        client.post("/simulator/reply", data={"phone": PHONE, "body": "2"})
+        assert "2/16" in client.get("/simulator?phone=%2B447700900555").get_data(as_text=True)
 
     def test_the_simulator_is_absent_when_twilio_is_the_backend(self, parts, communities):
         from prom_service import create_app
