@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from prom_service.commands.outcome_sets import communities_dir
 from prom_service.services.demo import load_demo
+from prom_service.services.tariffs import load_tariffs, tariff_directory
 
 
 @click.group("demo")
@@ -20,7 +21,9 @@ def demo() -> None:
 def load() -> None:
     """Load the demo communities, care team, user and patients (safe to run again)."""
     parts = current_app.extensions["prom"]
-    report = load_demo(parts.uow, parts.clock.now(), communities_dir(parts.settings), parts.settings["demo.password"])
+    tariffs = load_tariffs(tariff_directory(parts.settings))
+    report = load_demo(parts.uow, parts.clock.now(), communities_dir(parts.settings), parts.settings["demo.password"],
+                       tariffs)
     for kind, count in sorted(report.created.items()):
         click.echo(f"created {count} {kind}")
     if report.password:

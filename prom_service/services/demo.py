@@ -17,7 +17,10 @@ from sqlalchemy import select
 
 from prom_service.db.models import Enrolment, Invitation, OutcomeSetVersion, Patient, User
 from prom_service.db.unit_of_work import UnitOfWork
-from prom_service.services import answers, care_team, enrolment, outcome_sets, patients, what_matters
+from prom_service.services import (
+    answers, care_team, cost_events, days_at_home, enrolment, outcome_sets, patients, what_matters,
+)
+from prom_service.services.demo_activity import demo_cost_rows
 from prom_service.services.access import SYSTEM
 from prom_service.services.demo_answers import demo_answers
 from prom_service.services.invitation_planning import plan_enrolment
@@ -72,14 +75,14 @@ class DemoReport:
     created: dict[str, int] = field(default_factory=dict)
 
 
-def load_demo(make_uow, now: datetime, communities_dir: Path, password: str = "") -> DemoReport:
-    """Load whatever of the demo is missing."""
+def load_demo(make_uow, now: datetime, communities_dir: Path, password: str = "", tariffs=None) -> DemoReport:
+    """Load whatever of the demo is missing (cost events too, when a tariff book is given)."""
     published = outcome_sets.publish_directory(make_uow(), communities_dir, now)
     created = {"outcome set versions": len(published.published)} if published.published else {}
     shown = _ensure_user(make_uow, now, password)
     if shown:
         created["users"] = 1
-    people = sum(_ensure_person(make_uow, person, now, index) for index, person in enumerate(PEOPLE))
+    people = sum(_ensure_person(make_uow, person, now, index, tariffs) for index, person in enumerate(PEOPLE))
     if people:
         created["patients"] = people
     return DemoReport(DEMO_EMAIL, shown, created)
@@ -98,7 +101,7 @@ def _ensure_user(make_uow, now: datetime, password: str) -> str | None:
     return shown
 
 
-def _ensure_person(make_uow, person: DemoPerson, now: datetime, index: int) -> int:
+def _ensure_person(make_uow, person: DemoPerson, now: datetime, index: int, tariffs) -> int:
     with make_uow() as uow:
         if uow.session.scalar(select(Patient.id).where(Patient.source == DEMO_SOURCE,
                                                        Patient.external_id == person.external_id)):
@@ -112,8 +115,19 @@ def _ensure_person(make_uow, person: DemoPerson, now: datetime, index: int) -> i
     policy = enrolment.PlanningPolicy(horizon_days=7, expire_after_days=14)
     enrolment_id = enrolment.enrol(make_uow(), SYSTEM, patient_id, person.community,
                                    enrolment.Consent("verbal", "Demo Clinician"), start, policy, DEMO_TEAM[0])
-    _play_history(make_uow, person, enrolment_id, start, now, random.Random(person.external_id))
+    rng = random.Random(person.external_id)
+    if tariffs is not None and person.wellness:
+        _add_activity(make_uow, person, patient_id, start, now, tariffs, rng)
+    _play_history(make_uow, person, enrolment_id, start, now, rng)
     return 1
+
+
+def _add_activity(make_uow, person: DemoPerson, patient_id: int, start: datetime, now: datetime, tariffs, rng) -> None:
+    """A year of care before enrolment and the months since, through the real cost-event import."""
+    mean_wellness = sum(person.wellness) / len(person.wellness)
+    rows = demo_cost_rows(person.external_id, patient_id, (start - timedelta(days=365)).date(), now.date(),
+                          mean_wellness, rng)
+    cost_events.import_cost_events(make_uow(), SYSTEM, rows, tariffs, now, source_system=DEMO_SOURCE)
 
 
 def _play_history(make_uow, person: DemoPerson, enrolment_id: int, start: datetime, now: datetime, rng) -> None:
@@ -126,10 +140,23 @@ def _play_history(make_uow, person: DemoPerson, enrolment_id: int, start: dateti
         if invitation is None or max(invitation.due_at, moment) + timedelta(hours=3) > now:
             return
         moment = max(invitation.due_at, moment) + timedelta(hours=3)
+        _record_days_at_home(make_uow, enrolment_id, moment)
         if person.community == "frail_elderly":
             _rate_goals(make_uow, enrolment_id, wellness, moment - timedelta(minutes=5))
         body = {f"{i}.{item}": v for i in invitation.instruments for item, v in demo_answers(i, wellness, rng).items()}
         answers.submit_response(make_uow(), SYSTEM, invitation.id, body, "web", moment)
+
+
+def _record_days_at_home(make_uow, enrolment_id: int, moment: datetime) -> None:
+    """Where the outcome set measures time at home, count it up to yesterday, as a nightly job would."""
+    with make_uow() as uow:
+        row = uow.session.get(Enrolment, enrolment_id)
+        outcome_set = outcome_sets.outcome_set_of(uow.session.get(OutcomeSetVersion, row.outcome_set_version_id))
+        patient_id = row.patient_id
+    for domain in outcome_set.domains:
+        if domain.measure.over_days:
+            days_at_home.record_days_at_home(make_uow(), patient_id, (moment - timedelta(days=1)).date(),
+                                             domain.measure.over_days, moment, enrolment_id=enrolment_id)
 
 
 def _earliest_planned(make_uow, enrolment_id: int, moment: datetime) -> Invitation | None:

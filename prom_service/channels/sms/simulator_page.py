@@ -39,8 +39,9 @@ def phones():
     """Every demo patient's phone with the conversation of the one chosen."""
     parts = current_app.extensions["prom"]
     with parts.uow() as uow:
-        people = uow.session.execute(select(Patient.phone_e164, Patient.display_name, Patient.external_id)
-                                     .where(Patient.phone_e164.is_not(None)).order_by(Patient.id)).all()
+        people = uow.session.execute(
+            select(Patient.phone_e164, Patient.display_name, Patient.external_id, Patient.date_of_birth)
+            .where(Patient.phone_e164.is_not(None)).order_by(Patient.id)).all()
     chosen = request.args.get("phone") or (people[0][0] if people else None)
     messages = simulator.conversation(parts.session_factory, chosen) if chosen else []
     return render_template("simulator.html", people=people, chosen=chosen, messages=messages, linkify=linkify)

@@ -1,6 +1,6 @@
 """/simulator: a newcomer sees the SMS journey without Twilio, through the same signed inbound path."""
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import select
 
@@ -15,7 +15,7 @@ PHONE = "+447700900555"
 def enrolled(parts, community="knee_pain"):
     parts.clock.at = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
     patient_id = patients.register_patient(parts.uow(), SYSTEM, patients.NewPatient(
-        "S-1", phone=PHONE, display_name="Sim Person"), parts.clock.now())
+        "S-1", phone=PHONE, display_name="Sim Person", date_of_birth=date(1950, 2, 1)), parts.clock.now())
     enrolment.enrol(parts.uow(), SYSTEM, patient_id, community, enrolment.Consent("verbal", "n"),
                     parts.clock.now(), enrolment.PlanningPolicy(7, 14))
     jobs.dispatch_invitations(parts)
@@ -28,6 +28,7 @@ class TestSimulatorPage:
         enrolled(parts)
         page = client.get(f"/simulator?phone=%2B447700900555").get_data(as_text=True)
         assert "Sim Person" in page and '<a href="http://127.0.0.1:5000/s/' in page
+        assert "born 01/02/1950" in page, "the date the link's identity check asks for"
 
     def test_a_reply_goes_through_the_signed_inbound_webhook(self, client, parts, communities):
         patient_id = enrolled(parts)
