@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import http
 import logging
 from typing import Any, Mapping
 
+import marshmallow as ma
 from flask import Response, json, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -44,8 +46,29 @@ def flatten_field_errors(messages: Any, prefix: str = "") -> dict[str, list[str]
     return flat
 
 
+class ProblemSchema(ma.Schema):
+    """An RFC 9457 problem document, as every error is answered (documents the error responses)."""
+
+    type = ma.fields.String()
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    detail = ma.fields.String()
+    errors = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()),
+                            metadata={"description": "Each bad field with what is wrong with it"})
+
+
 class ProblemApi(Api):
     """flask-smorest's Api answering RFC 9457 problems, keeping headers such as `Allow` on 405."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self):
+        """Document error responses as application/problem+json, as they are sent."""
+        super()._register_responses()
+        errors = {status.name for status in http.HTTPStatus if status >= 400} | {"DEFAULT_ERROR"}
+        for name, response in self.spec.components.responses_lazy.items():
+            if name in errors and "application/json" in response.get("content", {}):
+                response["content"] = {PROBLEM_TYPE: response["content"].pop("application/json")}
 
     def handle_http_exception(self, error: HTTPException):  # type: ignore[override]
         if not request.path.startswith(API_PREFIXES):
