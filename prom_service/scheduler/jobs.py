@@ -8,7 +8,7 @@ from typing import Callable
 
 from prom_service.bootstrap import Parts
 from prom_service.feeds import webhook_delivery
-from prom_service.services import dispatch, invitation_planning, reminders
+from prom_service.services import days_at_home_rounds, dispatch, invitation_planning, reminders
 
 TickReport = Counter  # outcome or reason → how many
 
@@ -47,12 +47,16 @@ def deliver_sms(parts: Parts) -> TickReport:
     return parts.sms_delivery.run_once()
 
 
+def count_days_at_home(parts: Parts) -> TickReport:
+    return days_at_home_rounds.record_due(parts.uow, parts.clock.now(), parts.settings["scheduler.claim_batch"])
+
+
 def deliver_webhooks(parts: Parts) -> TickReport:
     return webhook_delivery.dispatch_of(parts).run_once()
 
 
 JOBS: list[Job] = [
-    Job("plan", plan), Job("expire", expire), Job("dispatch", dispatch_invitations), Job("remind", remind),
+    Job("plan", plan), Job("days_at_home", count_days_at_home), Job("expire", expire), Job("dispatch", dispatch_invitations), Job("remind", remind),
     Job("deliver_sms", deliver_sms), Job("deliver_webhooks", deliver_webhooks),
 ]
 
