@@ -20,7 +20,8 @@ class AuditEvent(Base):
     at: Mapped[datetime]
     actor_type: Mapped[str] = mapped_column(String(16))
     actor_id: Mapped[str] = mapped_column(String(64))
-    action: Mapped[str] = mapped_column(String(64))
+    # Route-named actions ("workspace:POST /team/patients/<id>/…") run long; an audit write must not fail.
+    action: Mapped[str] = mapped_column(String(200))
     patient_id: Mapped[int | None] = mapped_column(BigId)
     target: Mapped[str | None] = mapped_column(String(200))
     remote_addr: Mapped[str | None] = mapped_column(String(64))
