@@ -51,10 +51,11 @@ def _secure_and_audit(response: Response) -> Response:
 
 def _audit_request(user, status: int) -> None:
     parts = current_app.extensions["prom"]
-    rule = request.url_rule.rule if request.url_rule else request.path
+    # The endpoint names the page or action (`workspace.set_weights`) within the column's 64 characters.
+    action = f"{request.method} {request.endpoint or request.path}"[:64]
     patient_id = g.get("audit_patient_id") or (request.view_args or {}).get("patient_id")
     with parts.uow() as uow:
-        audit.record(uow, user.actor, f"workspace:{request.method} {rule}", parts.clock.now(), patient_id=patient_id,
+        audit.record(uow, user.actor, action, parts.clock.now(), patient_id=patient_id,
                      target=request.full_path.rstrip("?")[:200], remote_addr=request.remote_addr, status=status,
                      refused=g.get("refused", False))
         uow.commit()
