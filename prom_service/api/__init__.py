@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from prom_service.api.decimal_string import DecimalString
 from prom_service.api.problem import ProblemApi, problem_response
 from prom_service.services.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
 
@@ -20,6 +21,7 @@ def register_api(app: Flask) -> ProblemApi:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     api = ProblemApi(app, spec_kwargs={"info": {"description": "Scores, outcome sets and value for care."}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    api.register_field(DecimalString, "string", "decimal")
     api.spec.options["security"] = [{"bearerAuth": []}]
     app.register_error_handler(ServiceError, _service_error)
     for blueprint in _blueprints():

@@ -10,6 +10,7 @@ from flask import abort, current_app, request
 from flask_smorest import Blueprint
 
 from prom_service.api.auth import current_actor, requires_scope
+from prom_service.api.decimal_string import DecimalString
 from prom_service.domain.cost_event_rows import COLUMNS
 from prom_service.services import api_clients, cost_events
 from prom_service.services.tariffs import load_tariffs, tariff_directory
@@ -66,7 +67,7 @@ class ImportReportOut(ma.Schema):
     created = ma.fields.Integer(metadata={"description": "New events stored"})
     duplicate_count = ma.fields.Integer(metadata={"description": "Rows already stored: reported, not errors"})
     duplicates = ma.fields.List(ma.fields.Nested(DuplicateOut), metadata={"description": "The first 1,000"})
-    total_cost = ma.fields.Decimal(as_string=True, metadata={"description": "£ of the new events"})
+    total_cost = DecimalString(metadata={"description": "£ of the new events"})
 
 
 class RowProblemOut(ma.Schema):
@@ -95,10 +96,10 @@ class CostEventOut(ma.Schema):
     activity = ma.fields.String()
     start_date = ma.fields.Date()
     end_date = ma.fields.Date(allow_none=True)
-    quantity = ma.fields.Decimal(as_string=True)
-    unit_cost = ma.fields.Decimal(as_string=True, allow_none=True, metadata={"description": "From the tariff"})
-    actual_cost = ma.fields.Decimal(as_string=True, allow_none=True)
-    cost = ma.fields.Decimal(as_string=True, metadata={"description": "actual_cost, else quantity × unit_cost"})
+    quantity = DecimalString()
+    unit_cost = DecimalString(allow_none=True, metadata={"description": "From the tariff"})
+    actual_cost = DecimalString(allow_none=True)
+    cost = DecimalString(metadata={"description": "actual_cost, else quantity × unit_cost"})
     tariff = ma.fields.String(allow_none=True, metadata={"description": "Financial year of the unit cost"})
     provider = ma.fields.String(allow_none=True)
     source_system = ma.fields.String()

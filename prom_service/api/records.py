@@ -87,7 +87,7 @@ class AlertOut(ma.Schema):
 
 
 class AlertQuery(ma.Schema):
-    patient = ma.fields.Integer(strict=False, load_default=None)
+    patient = ma.fields.Integer(strict=False, load_default=None, validate=ma.validate.Range(min=1, max=2**63 - 1))
     status = ma.fields.String(load_default=None, validate=ma.validate.OneOf(["open", "acknowledged", "resolved"]))
 
 

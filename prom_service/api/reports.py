@@ -11,6 +11,7 @@ from flask import Response, current_app, request
 from flask_smorest import Blueprint
 
 from prom_service.api.auth import current_actor, requires_scope
+from prom_service.api.decimal_string import DecimalString
 from prom_service.domain.value_figures import ValueFigures
 from prom_service.services import value_report
 from prom_service.services.segments import segment_scheme
@@ -37,10 +38,10 @@ class FiguresOut(ma.Schema):
     change_ci95 = ma.fields.List(ma.fields.Float(), allow_none=True,
                                  metadata={"description": "[low, high], t-distribution; null below 2 people"})
     share_meaningfully_improved = ma.fields.Float(allow_none=True, metadata={"description": "Change ≥ LIS MID"})
-    total_cost = ma.fields.Decimal(as_string=True, metadata={"description": "£ inside enrolment periods"})
-    mean_cost_per_person = ma.fields.Decimal(as_string=True, allow_none=True)
+    total_cost = DecimalString(metadata={"description": "£ inside enrolment periods"})
+    mean_cost_per_person = DecimalString(allow_none=True)
     person_years = ma.fields.Float()
-    cost_per_person_year = ma.fields.Decimal(as_string=True, allow_none=True)
+    cost_per_person_year = DecimalString(allow_none=True)
     lis_points_per_1000_gbp = ma.fields.Float(allow_none=True)
     people_with_days_at_home = ma.fields.Integer()
     mean_days_at_home = ma.fields.Float(allow_none=True)
@@ -82,7 +83,10 @@ class ValueReportOut(ma.Schema):
 @blp.get("/value")
 @blp.arguments(ValueQuery, location="query")
 @blp.response(200, ValueReportOut)
-@blp.doc(responses={"200": {"content": {"text/csv": {"schema": {"type": "string"}}}}})
+@blp.doc(responses={"200": {"content": {
+    "application/json": {"schema": {"$ref": "#/components/schemas/ValueReportOut"}},
+    "text/csv": {"schema": {"type": "string"}},
+}}})
 @requires_scope("read:reports")
 def read_value_report(query):
     """The value report (JSON, or CSV for `Accept: text/csv`): one row per community, segment and decile."""

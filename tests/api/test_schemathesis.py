@@ -12,11 +12,8 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import ensure_resource_availability, positive_data_acceptance, use_after_free
 
-# Failures in operations outside the feeds work, reported to their owners; remove each once fixed.
-KNOWN = {
-    "GET /api/v1/alerts": "a huge ?patient= overflows SQLite INTEGER (AlertQuery.patient has no range)",
-    "GET /api/v1/reports/value": "its 200 is documented as text/csv only, while JSON is the default",
-}
+# Failures known and not yet fixed, each with why; none at present.
+KNOWN: dict[str, str] = {}
 EXCLUDED = [positive_data_acceptance, use_after_free, ensure_resource_availability]
 BOUNDED = settings(max_examples=10, derandomize=True, deadline=None, database=None,
                    suppress_health_check=list(HealthCheck))
