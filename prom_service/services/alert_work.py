@@ -14,6 +14,7 @@ from sqlalchemy import case, select
 
 from prom_service.db.models import Alert, Patient, TeamMembership, User
 from prom_service.db.unit_of_work import UnitOfWork
+from prom_service.feeds import feed
 from prom_service.services import audit
 from prom_service.services.access import Actor, visible_patients
 from prom_service.services.errors import Conflict, InvalidInput, NotFound
@@ -72,7 +73,7 @@ def assign(uow: UnitOfWork, actor: Actor, alert_id: int, user_id: int, now: date
         alert, _patient = _get(uow, actor, alert_id)
         _require_unresolved(alert)
         alert.assigned_to = user_id
-        _audit(uow, actor, alert, "alert.assigned", now, remote_addr, assignee=user_id)
+        _record_change(uow, actor, alert, "alert.assigned", now, remote_addr, assignee=user_id)
         uow.commit()
 
 
@@ -85,7 +86,7 @@ def acknowledge(uow: UnitOfWork, actor: Actor, alert_id: int, now: datetime, rem
         alert.status, alert.acknowledged_at = "acknowledged", now
         if alert.assigned_to is None and actor.kind == "user":
             alert.assigned_to = int(actor.id)
-        _audit(uow, actor, alert, "alert.acknowledged", now, remote_addr)
+        _record_change(uow, actor, alert, "alert.acknowledged", now, remote_addr)
         uow.commit()
 
 
@@ -99,7 +100,7 @@ def resolve(uow: UnitOfWork, actor: Actor, alert_id: int, note: str, now: dateti
         _require_unresolved(alert)
         alert.status, alert.resolved_at, alert.resolution_note = "resolved", now, note.strip()
         alert.acknowledged_at = alert.acknowledged_at or now
-        _audit(uow, actor, alert, "alert.resolved", now, remote_addr)
+        _record_change(uow, actor, alert, "alert.resolved", now, remote_addr)
         uow.commit()
 
 
@@ -121,7 +122,9 @@ def _require_unresolved(alert: Alert) -> None:
         raise Conflict(f"alert {alert.id} is already resolved")
 
 
-def _audit(uow: UnitOfWork, actor: Actor, alert: Alert, action: str, now: datetime, remote_addr: str | None,
-           **detail) -> None:
+def _record_change(uow: UnitOfWork, actor: Actor, alert: Alert, action: str, now: datetime,
+                   remote_addr: str | None, **detail) -> None:
+    """Audit the change and announce it on the feed (alert.updated), in the same transaction."""
+    feed.publish(uow, alert)
     audit.record(uow, actor, action, now, patient_id=alert.patient_id, target=f"alert:{alert.id}",
                  remote_addr=remote_addr, rule=alert.rule, severity=alert.severity, **detail)

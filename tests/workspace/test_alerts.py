@@ -45,6 +45,21 @@ class TestActions:
         assert alert.status == "acknowledged" and alert.acknowledged_at == clock.now()
         assert alert.assigned_to == world.north_user_id
 
+    def test_acknowledging_and_resolving_are_announced_on_the_feed(self, client, parts, world):
+        from sqlalchemy import select
+
+        from prom_service.db.models import FeedEvent
+
+        sign_in(client)
+        alert_id = first_alert(client)
+        client.post(f"/team/alerts/{alert_id}/acknowledge", data={"csrf_token": csrf(client)})
+        client.post(f"/team/alerts/{alert_id}/resolve", data={"csrf_token": csrf(client), "note": "Called, safe"})
+        with parts.uow() as uow:
+            events = uow.session.execute(select(FeedEvent.event, FeedEvent.payload).where(
+                FeedEvent.kind == "alert", FeedEvent.ref_id == alert_id).order_by(FeedEvent.id)).all()
+        assert [event for event, _ in events[-2:]] == ["alert.updated", "alert.updated"]
+        assert [payload["alert"]["status"] for _, payload in events[-2:]] == ["acknowledged", "resolved"]
+
     def test_assigning_to_a_team_member(self, client, parts, world):
         sign_in(client)
         alert_id = first_alert(client)
