@@ -15,6 +15,7 @@ from prom_service.db.claim import lock_due
 from prom_service.db.models import Invitation, OutcomeSetVersion, Patient
 from prom_service.db.unit_of_work import UnitOfWork
 from prom_service.domain.sending_window import SendingWindow
+from prom_service.domain.sms_reach import why_no_sms
 from prom_service.services import alerting, outbox, outcome_sets, patient_links
 from prom_service.services.invitation_messages import Programme, invitation_text
 from prom_service.services.invitation_planning import record_transition
@@ -59,7 +60,7 @@ def _dispatch(uow: UnitOfWork, invitation: Invitation, templates: SmsTemplates, 
         invitation.due_at = policy.window.next_allowed(now, patient.timezone)
         return "deferred:quiet-hours"
     link = patient_links.issue_link(uow, invitation.id, now, policy.public_base_url, policy.link_secret)
-    impossible = _why_no_sms(patient)
+    impossible = why_no_sms(patient.phone_e164, patient.phone_is_mobile, patient.sms_opted_out_at)
     if impossible:
         return _hand_to_care_team(uow, invitation, impossible, now)
     version = uow.session.get(OutcomeSetVersion, invitation.outcome_set_version_id)
@@ -72,16 +73,6 @@ def _dispatch(uow: UnitOfWork, invitation: Invitation, templates: SmsTemplates, 
     invitation.next_reminder_at = now + timedelta(days=policy.reminder_offsets_days[0]) if policy.reminder_offsets_days else None
     record_transition(uow, invitation, "planned", "sent", f"sms:{mode.value}", now)
     return f"sent:sms-{mode.value}"
-
-
-def _why_no_sms(patient: Patient) -> str | None:
-    if patient.sms_opted_out_at is not None:
-        return "opted-out"
-    if not patient.phone_e164:
-        return "no-phone"
-    if not patient.phone_is_mobile:
-        return "landline"
-    return None
 
 
 def _hand_to_care_team(uow: UnitOfWork, invitation: Invitation, why: str, now: datetime) -> str:

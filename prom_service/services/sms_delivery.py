@@ -20,6 +20,7 @@ from prom_service.clock import Clock
 from prom_service.db.models import CostEvent, Invitation, OutboxMessage, Patient
 from prom_service.db.unit_of_work import UnitOfWork
 from prom_service.domain.sending_window import SendingWindow
+from prom_service.domain.sms_reach import why_no_sms
 from prom_service.domain.token_bucket import TokenBucket
 from prom_service.services import alerting
 from prom_service.services.invitation_planning import record_transition
@@ -70,7 +71,8 @@ class SmsDelivery:
             if not still_mine(message, self.worker, now):
                 return "lease-lost"
             patient = uow.session.get(Patient, message.patient_id)
-            reason = _unsendable(patient)
+            reason = why_no_sms(patient.phone_e164, patient.phone_is_mobile, patient.sms_opted_out_at,
+                                patient.date_of_death)
             if reason:
                 message.state, message.last_error = "failed", reason
                 _end_invitation(uow, message, "cancelled" if reason == "opted-out" else "failed", reason, now)
@@ -106,16 +108,6 @@ class SmsDelivery:
             uow.commit()
         log.warning("sms not sent", extra={"outbox_id": message_id, "outcome": outcome, "reason": failure.reason})
         return outcome
-
-
-def _unsendable(patient: Patient) -> str | None:
-    if patient.sms_opted_out_at is not None:
-        return "opted-out"
-    if patient.date_of_death is not None:
-        return "died"
-    if not patient.phone_e164 or not patient.phone_is_mobile:
-        return "not-a-mobile"
-    return None
 
 
 def _apply_failure(uow: UnitOfWork, message: OutboxMessage, failure: SendFailure, now: datetime,
