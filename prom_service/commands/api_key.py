@@ -7,12 +7,13 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from prom_service.services import api_clients
+from prom_service.services.api_key_listing import list_api_keys
 from prom_service.services.errors import ServiceError
 
 
 @click.group("api-key")
 def api_key() -> None:
-    """Issue and revoke API keys."""
+    """Issue, list and revoke API keys."""
 
 
 @api_key.command("create")
@@ -46,3 +47,24 @@ def revoke(client_id: int) -> None:
     except ServiceError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"revoked API client {client_id}")
+
+
+@api_key.command("list")
+@click.option("--active", is_flag=True, help="Leave out revoked keys.")
+@with_appcontext
+def list_keys(active: bool) -> None:
+    """Show every key's id, name, scopes, team and dates; never the key or its hash."""
+    keys = list_api_keys(current_app.extensions["prom"].uow(), include_revoked=not active)
+    if not keys:
+        click.echo("no API keys; issue one with `prom api-key create`")
+        return
+    rows = [("ID", "NAME", "SCOPES", "TEAM", "CREATED", "LAST USED", "REVOKED")]
+    rows += [(str(k.id), k.name, ",".join(k.scopes), k.team or "all teams", _when(k.created_at),
+              _when(k.last_used_at, "never"), _when(k.revoked_at, "-")) for k in keys]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+def _when(moment, missing: str = "") -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else missing

@@ -42,6 +42,36 @@ class TestCommandLine:
                    url=fresh_database_url, cwd=tmp_path)
         assert bad.returncode == 1 and "read:everything" in bad.stderr
 
+    def test_api_key_list_shows_scopes_team_and_revocation_but_never_the_key(self, fresh_database_url, tmp_path):
+        prom("db", "upgrade", url=fresh_database_url, cwd=tmp_path)
+        prom("user", "create", "--email", "a@example.org", "--name", "A", "--role", "clinician", "--team", "north",
+             url=fresh_database_url, cwd=tmp_path)
+        ehr = prom("api-key", "create", "--name", "EHR", "--scopes", "read:scores", "--team", "north",
+                   url=fresh_database_url, cwd=tmp_path)
+        old = prom("api-key", "create", "--name", "Old registry", "--scopes", "admin", url=fresh_database_url, cwd=tmp_path)
+        key = ehr.stdout.split("key:")[1].split()[0]
+        old_id = old.stdout.split("client id:")[1].split()[0]
+        prom("api-key", "revoke", old_id, url=fresh_database_url, cwd=tmp_path)
+        listed = prom("api-key", "list", url=fresh_database_url, cwd=tmp_path)
+        assert listed.returncode == 0, listed.stderr
+        header, first, second = listed.stdout.splitlines()
+        assert header.split() == ["ID", "NAME", "SCOPES", "TEAM", "CREATED", "LAST", "USED", "REVOKED"]
+        assert "EHR" in first and "read:scores" in first and "north" in first and "never" in first
+        assert "Old registry" in second and "all teams" in second and second.rstrip().endswith("UTC")
+        assert key not in listed.stdout and "prom_" not in listed.stdout and key.split("_")[1] not in listed.stdout
+        active = prom("api-key", "list", "--active", url=fresh_database_url, cwd=tmp_path)
+        assert "EHR" in active.stdout and "Old registry" not in active.stdout
+
+    def test_api_key_list_shows_when_a_key_was_last_used(self, app, client, issue_key):
+        headers = issue_key("read:scores")
+        assert client.get("/fhir/Observation", headers=headers).status_code == 200
+        from prom_service.commands.api_key import api_key
+
+        listed = app.test_cli_runner().invoke(api_key, ["list"])
+        assert listed.exit_code == 0, listed.output
+        row = listed.output.splitlines()[-1]
+        assert "2026-11-23 10:00 UTC" in row.split("read:scores")[1] and "never" not in row
+
     def test_tick_sends_the_demo_baselines_through_the_simulator(self, fresh_database_url, tmp_path):
         always = {"PROM_SENDING_WINDOW_START": "00:00", "PROM_SENDING_WINDOW_END": "23:59",
                   "PROM_SENDING_EXCLUDED_WEEKDAYS": ""}
