@@ -1,0 +1,102 @@
+"""Writing synthetic rows fast: COPY on PostgreSQL, executemany on SQLite, one transaction per chunk.
+
+Ids are allocated by the generator, so after loading each table's identity sequence is moved past the
+largest id (`setval`), and the app's own inserts carry on from there.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+from sqlalchemy import Engine, text
+
+from prom_service.db.base import Base
+from prom_service.services.synthetic_people import COLUMNS, JSON_COLUMNS, Rows
+
+# Parents before children, so every foreign key names a row already written.
+TABLE_ORDER = ("patients", "enrolments", "cost_events", "invitations", "invitation_events", "responses", "answers",
+               "scores", "life_improver_scores", "feed_events")
+
+
+def last_ids(engine: Engine) -> dict[str, int]:
+    """The largest id of each table written, so new ids follow on."""
+    with engine.connect() as connection:
+        return {table: connection.scalar(text(f"SELECT coalesce(max(id), 0) FROM {table}")) for table in TABLE_ORDER}
+
+
+@contextmanager
+def chunk_transaction(engine: Engine) -> Iterator[tuple[int, Callable[[Rows], None]]]:
+    """A transaction for one chunk: its feed txid, and a function writing rows inside it."""
+    if engine.dialect.name == "postgresql":
+        with _postgresql(engine) as opened:
+            yield opened
+        return
+    with engine.begin() as connection:
+        yield 0, lambda rows: _executemany(connection, rows)
+
+
+@contextmanager
+def _postgresql(engine: Engine):
+    raw = engine.raw_connection()
+    try:
+        driver = raw.driver_connection
+        with driver.cursor() as cursor:
+            cursor.execute("SELECT pg_current_xact_id()::text::bigint")
+            txid = cursor.fetchone()[0]
+            yield txid, lambda rows: _copy(cursor, rows)
+        driver.commit()
+    except BaseException:
+        raw.driver_connection.rollback()
+        raise
+    finally:
+        raw.close()
+
+
+def _copy(cursor, rows: Rows) -> None:
+    """COPY each table's rows; JSON columns go as text, everything else through psycopg's dumpers."""
+    for table in TABLE_ORDER:
+        found = rows.tables.get(table)
+        if not found:
+            continue
+        columns = COLUMNS[table]
+        json_at = [columns.index(name) for name in JSON_COLUMNS.get(table, ())]
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            write = copy.write_row
+            if not json_at:
+                for row in found:
+                    write(row)
+                continue
+            for row in found:
+                row = list(row)
+                for index in json_at:
+                    row[index] = json.dumps(row[index], separators=(",", ":"))
+                write(row)
+
+
+def _executemany(connection, rows: Rows) -> None:
+    for table in TABLE_ORDER:
+        found = rows.tables.get(table)
+        if found:
+            columns = COLUMNS[table]
+            connection.execute(Base.metadata.tables[table].insert(), [dict(zip(columns, row)) for row in found])
+
+
+def move_sequences(engine: Engine) -> None:
+    """Past the largest id of every table loaded (PostgreSQL identities; SQLite follows max(rowid) itself)."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.begin() as connection:
+        for table in TABLE_ORDER:
+            connection.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table} HAVING max(id) IS NOT NULL"
+            ))
+
+
+def analyse(engine: Engine) -> None:
+    """Fresh planner statistics, so the first queries over millions of new rows pick the indexes."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for table in TABLE_ORDER:
+                connection.execute(text(f"ANALYZE {table}"))
