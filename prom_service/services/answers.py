@@ -47,8 +47,7 @@ def submit_response(
 ) -> assessment.Outcome:
     """Store a whole response sent by another system and assess it; missing items follow each instrument's rules."""
     with uow:
-        invitation = _open_invitation(uow, invitation_id)
-        get_patient(uow, actor, invitation.patient_id)
+        invitation = _open_invitation(uow, invitation_id, actor)
         by_instrument = _group_answers(invitation, answers)
         for instrument in invitation.instruments:
             response = _response(uow, invitation, instrument, channel, now)
@@ -94,13 +93,23 @@ def _item_alerts(uow, invitation: Invitation, instrument: str, item_id: str, val
                                           invitation.enrolment_id, instrument, item_id, value, now))
 
 
-def _open_invitation(uow: UnitOfWork, invitation_id: int) -> Invitation:
+def _open_invitation(uow: UnitOfWork, invitation_id: int, actor: Actor | None = None) -> Invitation:
+    """The invitation, locked; the actor's team check comes first, so another team's invitation is
+    simply not found (its state, and its patient's id, are not revealed)."""
     invitation = uow.session.get(Invitation, invitation_id, with_for_update=True)
-    if invitation is None:
+    if invitation is None or (actor is not None and not _visible(uow, actor, invitation.patient_id)):
         raise NotFound(f"no invitation {invitation_id}")
     if invitation.status not in OPEN_STATUSES:
         raise Conflict(f"invitation {invitation_id} is {invitation.status}; it takes no more answers")
     return invitation
+
+
+def _visible(uow: UnitOfWork, actor: Actor, patient_id: int) -> bool:
+    try:
+        get_patient(uow, actor, patient_id)
+    except NotFound:
+        return False
+    return True
 
 
 def _group_answers(invitation: Invitation, answers: Mapping[str, int | None]) -> dict[str, dict[str, int | None]]:
