@@ -10,6 +10,7 @@ from flask_smorest import abort
 
 from prom_service.services import api_clients, audit
 from prom_service.services.access import Actor
+from prom_service.services.errors import ServiceError
 
 BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="prom"'}
 
@@ -31,7 +32,7 @@ def requires_scope(scope: str) -> Callable:
             try:
                 result = view(*args, **kwargs)
             except Exception as error:
-                _audit(getattr(error, "code", 500))
+                _audit(_status_of(error))
                 raise
             _audit(result[1] if isinstance(result, tuple) and len(result) > 1 else 200)
             return result
@@ -56,9 +57,29 @@ def _authenticate() -> Actor:
         return Actor(kind="api_client", id=str(client.id), team_ids=teams, scopes=frozenset(client.scopes))
 
 
+def _status_of(error: Exception) -> int:
+    """The status the error handlers answer with, so the trail shows a refused patient as the 404 the
+    caller got, not as a 500."""
+    from prom_service.api import SERVICE_ERROR_STATUS
+
+    if isinstance(error, ServiceError):
+        return next((code for kind, code in SERVICE_ERROR_STATUS.items() if isinstance(error, kind)), 400)
+    return getattr(error, "code", None) or 500
+
+
+def _asked_patient() -> int | None:
+    """The patient a call names, in its path, its `patient` filter or a FHIR Patient read, for the trail."""
+    args = request.view_args or {}
+    named = args.get("patient_id") or request.args.get("patient")
+    if named is None and args.get("resource_type") == "Patient":
+        named = args.get("resource_id")
+    text = str(named or "").rpartition("/")[2]
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
 def _audit(status: int) -> None:
     parts = current_app.extensions["prom"]
-    patient_id = (request.view_args or {}).get("patient_id")
+    patient_id = _asked_patient()
     with parts.uow() as uow:
         audit.record(
             uow, g.actor, f"api:{request.method} {request.url_rule.rule if request.url_rule else request.path}",
