@@ -21,6 +21,7 @@ from sqlalchemy.dialects import sqlite
 from prom_service.db.models import ApiClient, CostEvent, Patient
 from prom_service.db.unit_of_work import UnitOfWork
 from prom_service.domain.cost_event_rows import ActivityRow, RowProblem, parse_row, read_csv_rows
+from prom_service.services import cost_summaries
 from prom_service.services.access import Actor, visible_patients
 from prom_service.services.errors import InvalidInput
 from prom_service.services.patients import get_patient
@@ -233,28 +234,36 @@ def _event_values(priced: _PricedRow, now: datetime) -> dict[str, Any]:
 
 
 def _insert_ignoring_duplicates(uow: UnitOfWork, values: list[dict[str, Any]]) -> None:
-    """One bulk write in the caller's transaction; a row another import stored meanwhile is skipped."""
+    """One bulk write in the caller's transaction; a row another import stored meanwhile is skipped.
+    The cost summaries gain exactly the rows written, in the same transaction."""
     connection = uow.session.connection()
     if connection.dialect.name == "postgresql":
         _copy_then_insert(connection, values)
         return
-    # sqlite3's executemany is fast; the ORM's bulk path would split rows by which columns are None.
+    # Core's insertmanyvalues batches the rows; the ORM's bulk path would split them by which columns are
+    # None. RETURNING names only the rows really inserted, which the cost summaries then add.
     statement = sqlite.insert(CostEvent.__table__).on_conflict_do_nothing(index_elements=["source_system", "source_id"])
-    connection.execute(statement, values)
+    inserted = connection.execute(statement.returning(CostEvent.patient_id, CostEvent.start_date, CostEvent.cost),
+                                  values)
+    cost_summaries.add_events(uow.session, inserted.all())
 
 
 def _copy_then_insert(connection, values: list[dict[str, Any]]) -> None:
     """COPY into a temporary table, then one INSERT … ON CONFLICT DO NOTHING: 100k rows in about 2 s,
-    where psycopg 3 executes an executemany row by row."""
+    where psycopg 3 executes an executemany row by row. The rows it really inserted go on to the cost
+    summaries, in this transaction."""
     columns = ", ".join(EVENT_COLUMNS)
     with connection.connection.driver_connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE incoming_cost_events AS SELECT {columns} FROM cost_events WITH NO DATA")
         with cursor.copy(f"COPY incoming_cost_events ({columns}) FROM STDIN") as copy:
             for row in values:
                 copy.write_row([row[name] for name in EVENT_COLUMNS])
-        cursor.execute(f"INSERT INTO cost_events ({columns}) SELECT {columns} FROM incoming_cost_events "
-                       "ON CONFLICT (source_system, source_id) DO NOTHING")
+        cursor.execute(cost_summaries.NEW_EVENTS_DDL)
+        cursor.execute(f"WITH inserted AS (INSERT INTO cost_events ({columns}) SELECT {columns} "
+                       "FROM incoming_cost_events ON CONFLICT (source_system, source_id) DO NOTHING "
+                       "RETURNING patient_id, start_date, cost) INSERT INTO new_cost_events SELECT * FROM inserted")
         cursor.execute("DROP TABLE incoming_cost_events")
+    cost_summaries.add_staged_events(connection)
 
 
 def _report(total: int, new: list[_PricedRow], duplicates, problems, *, written: bool) -> ImportReport:

@@ -3,7 +3,8 @@
 Everything row-sized happens in the database. One query builds a row per enrolment (baseline and latest
 LIS, cost inside the enrolment period, days enrolled, invitations, latest days at home, usage segment,
 deprivation decile) from grouped and windowed sub-queries, then sums those rows per (community,
-segment, decile). Python only adds up those few dozen tallies into the overall, per-segment and
+segment, decile). Costs come from the cost summaries (`prom_service.services.cost_summaries`), kept
+current as events are written, so the report never adds up the cost events themselves. Python only adds up those few dozen tallies into the overall, per-segment and
 per-decile figures (`prom_service.domain.value_figures` says what each figure means).
 
 The report is as of a date: LIS and days-at-home scores observed by then, costs with start dates inside
@@ -25,12 +26,14 @@ from prom_service.db.models import (
     Community, CostEvent, DeprivationDecile, Enrolment, Invitation, LifeImproverScore, OutcomeSetVersion, Patient,
     Score,
 )
+from prom_service.db.models.cost_summary import EnrolmentCost
 from prom_service.db.unit_of_work import UnitOfWork
 from prom_service.domain.outcome_set import DEFAULT_LIS_MID
 from prom_service.domain.value_figures import Tally, ValueFigures, figures
 from prom_service.services.access import Actor, visible_patients
 from prom_service.services.errors import NotFound
-from prom_service.services.segments import Segment, SegmentScheme, patient_segments
+from prom_service.services import cost_summaries
+from prom_service.services.segments import REST, Segment, SegmentScheme, patient_segments
 
 SENT_STATUSES = ("sent", "reminded", "partial", "completed", "expired")
 DECILES = tuple(range(1, 11))
@@ -160,15 +163,14 @@ def _cycles(uow: UnitOfWork, actor: Actor, scheme: SegmentScheme, as_of: date, c
     in_scope = Enrolment.community_id.in_(community_ids), Enrolment.enrolled_at <= end_of_day
     scoped_ids = select(Enrolment.id).where(*in_scope)
     lis = _baseline_and_latest(end_of_day, scoped_ids)
-    cost = _cost_in_enrolment(enrolled_on, ends_on, in_scope)
     invitations = _invitation_counts(end_of_day, scoped_ids)
     at_home = _latest_days_at_home(end_of_day)
-    segments = patient_segments(scheme, as_of).subquery("segments")
+    segments, everybody_else = _segments(uow, scheme, as_of)
     query = (
         select(
-            Enrolment.community_id, segments.c.segment, DeprivationDecile.decile,
-            lis.c.baseline, lis.c.latest, _mid_of(uow, community_ids).label("mid"),
-            func.coalesce(cost.c.cost, 0).label("cost"),
+            Enrolment.community_id, func.coalesce(segments.c.segment, everybody_else).label("segment"),
+            DeprivationDecile.decile, lis.c.baseline, lis.c.latest, _mid_of(uow, community_ids).label("mid"),
+            _cost_in_enrolment(enrolled_on, ends_on).label("cost"),
             (days_between(enrolled_on, ends_on) + 1).label("days"),
             func.coalesce(invitations.c.sent, 0).label("sent"),
             func.coalesce(invitations.c.completed, 0).label("completed"),
@@ -178,7 +180,7 @@ def _cycles(uow: UnitOfWork, actor: Actor, scheme: SegmentScheme, as_of: date, c
         .outerjoin(DeprivationDecile, DeprivationDecile.lsoa == Patient.lsoa)
         .outerjoin(segments, segments.c.patient_id == Enrolment.patient_id)
         .outerjoin(lis, lis.c.enrolment_id == Enrolment.id)
-        .outerjoin(cost, cost.c.enrolment_id == Enrolment.id)
+        .outerjoin(EnrolmentCost, EnrolmentCost.enrolment_id == Enrolment.id)
         .outerjoin(invitations, invitations.c.enrolment_id == Enrolment.id)
         .outerjoin(at_home, at_home.c.patient_id == Enrolment.patient_id)
         .where(*in_scope)
@@ -208,15 +210,27 @@ def _baseline_and_latest(end_of_day: datetime, scoped_ids):
     ).group_by(ranked.c.enrolment_id).subquery("lis")
 
 
-def _cost_in_enrolment(enrolled_on, ends_on, in_scope):
-    return (
-        select(Enrolment.id.label("enrolment_id"), func.sum(CostEvent.cost).label("cost"))
-        .join(CostEvent, and_(CostEvent.patient_id == Enrolment.patient_id, CostEvent.start_date >= enrolled_on,
-                              CostEvent.start_date <= ends_on))
-        .where(*in_scope)
-        .group_by(Enrolment.id)
-        .subquery("enrolment_cost")
+def _cost_in_enrolment(enrolled_on, ends_on):
+    """The summary's cost from the enrolment's first day, less any events after its last day (or the
+    report date), which are looked up only for the few enrolments whose latest event is that late."""
+    later = (
+        select(func.sum(CostEvent.cost))
+        .where(CostEvent.patient_id == Enrolment.patient_id, CostEvent.start_date > ends_on,
+               CostEvent.start_date >= enrolled_on)
+        .scalar_subquery()
     )
+    return func.coalesce(EnrolmentCost.cost, 0) - case(
+        (EnrolmentCost.last_start_date > ends_on, func.coalesce(later, 0)), else_=0)
+
+
+def _segments(uow: UnitOfWork, scheme: SegmentScheme, as_of: date):
+    """(patient_id, segment) rows and the segment of anyone without a row: from the look-back summary
+    when it is of this day, else ranked from the cost events themselves."""
+    summarised = cost_summaries.lookback_segments(uow, scheme, as_of)
+    if summarised is not None:
+        query, everybody_else = summarised
+        return query.subquery("segments"), everybody_else
+    return patient_segments(scheme, as_of).subquery("segments"), REST
 
 
 def _invitation_counts(end_of_day: datetime, scoped_ids):

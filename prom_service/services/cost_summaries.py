@@ -1,0 +1,223 @@
+"""Cost summaries: each enrolment's cost and each person's look-back cost, kept current as events arrive.
+
+The value report needs, per enrolment, what care cost during it, and, per person, what care cost over
+the segment look-back; adding those up from ten million cost events on every request is what made it
+slow. So:
+
+- `enrolment_costs` holds, per enrolment, the sum and latest start date of the person's events dated
+  on or after the day they enrolled (no end: an enrolment's end and the report date move, the sum does
+  not). The report subtracts events after the end only where `last_start_date` says there are any.
+- `patient_lookback_costs` holds each person's cost over the look-back period up to one day, the day
+  named in `cost_summary_days`; the report ranks segments from it when asked about that day.
+
+Both change in the transaction that writes the events: an import adds the events it actually inserted
+(a duplicate adds nothing, so re-imports are idempotent), and any cost event or enrolment written
+through the ORM is followed by `follow_orm_writes` (registered in `db.models.cost_summary`). Additions
+commute, so concurrent imports stay right. Every day the scheduler rebuilds both from the events
+(`roll`), which moves the look-back to the new day and would repair anything a crash or a manual SQL
+edit left behind. Costs are never negative (the import refuses them), which the ranking relies on.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Iterable
+
+from sqlalchemy import (
+    BigInteger, Column, Date, MetaData, Numeric, Table, and_, case, delete, func, insert, literal, select, text,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
+
+from prom_service.db.models import CostEvent, Enrolment, Patient
+from prom_service.db.models.cost_summary import CostSummaryDay, EnrolmentCost, PatientLookbackCost
+from prom_service.db.unit_of_work import UnitOfWork
+from prom_service.services.segments import REST, SegmentScheme, months_before
+
+STATE_ID = 1
+CHUNK = 5000  # ids per IN (...), inside both databases' bind-parameter limits
+
+# Events just written and not yet summarised: a temporary table, so a 100k-row import is one statement.
+new_events = Table(
+    "new_cost_events", MetaData(),
+    Column("patient_id", BigInteger), Column("start_date", Date), Column("cost", Numeric(14, 2)),
+    prefixes=["TEMPORARY"],
+)
+NEW_EVENTS_DDL = "CREATE TEMPORARY TABLE new_cost_events (patient_id BIGINT, start_date DATE, cost NUMERIC(14, 2))"
+
+
+class later_of(FunctionElement):
+    """The later of two dates (PostgreSQL's greatest, SQLite's two-argument max)."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(later_of)
+def _later_of(element, compiler, **kw):
+    return f"greatest({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(later_of, "sqlite")
+def _later_of_sqlite(element, compiler, **kw):
+    return f"max({compiler.process(element.clauses, **kw)})"
+
+
+def add_events(session: Session, events: Iterable[tuple[int, date, Decimal]]) -> None:
+    """Add newly stored (patient_id, start_date, cost) events to the summaries, in the caller's transaction."""
+    rows = [{"patient_id": p, "start_date": d, "cost": c} for p, d, c in events]
+    if not rows:
+        return
+    connection = session.connection()
+    connection.execute(text(NEW_EVENTS_DDL))
+    connection.execute(insert(new_events), rows)
+    add_staged_events(connection)
+
+
+def add_staged_events(connection: Connection) -> None:
+    """Add the events staged in `new_cost_events` (created by the caller) to both summaries, then drop it."""
+    _add_to_enrolment_costs(connection)
+    state = _locked_state(connection, for_update=False)
+    if state is not None:
+        _add_to_lookback_costs(connection, *state)
+    connection.execute(text("DROP TABLE new_cost_events"))
+
+
+def _upsert(connection: Connection, table):
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+def _add_to_enrolment_costs(connection: Connection) -> None:
+    added = (
+        select(Enrolment.id, Enrolment.patient_id, func.sum(new_events.c.cost), func.max(new_events.c.start_date))
+        .join(new_events, and_(new_events.c.patient_id == Enrolment.patient_id,
+                               new_events.c.start_date >= func.date(Enrolment.enrolled_at)))
+        .where(Enrolment.id.is_not(None))  # SQLite's upsert needs a WHERE to parse INSERT … SELECT … ON CONFLICT
+        .group_by(Enrolment.id, Enrolment.patient_id)
+    )
+    statement = _upsert(connection, EnrolmentCost.__table__).from_select(
+        ["enrolment_id", "patient_id", "cost", "last_start_date"], added)
+    connection.execute(statement.on_conflict_do_update(index_elements=["enrolment_id"], set_={
+        "cost": EnrolmentCost.__table__.c.cost + statement.excluded.cost,
+        "last_start_date": later_of(EnrolmentCost.__table__.c.last_start_date, statement.excluded.last_start_date),
+    }))
+
+
+def _add_to_lookback_costs(connection: Connection, day: date, months: int) -> None:
+    added = (
+        select(new_events.c.patient_id, func.sum(new_events.c.cost))
+        .where(new_events.c.start_date > months_before(day, months), new_events.c.start_date <= day)
+        .group_by(new_events.c.patient_id)
+    )
+    statement = _upsert(connection, PatientLookbackCost.__table__).from_select(["patient_id", "spend"], added)
+    connection.execute(statement.on_conflict_do_update(index_elements=["patient_id"], set_={
+        "spend": PatientLookbackCost.__table__.c.spend + statement.excluded.spend,
+    }))
+
+
+def _locked_state(connection: Connection, *, for_update: bool) -> tuple[date, int] | None:
+    """The look-back's day and months, locked so a rebuild and an addition never interleave."""
+    query = select(CostSummaryDay.day, CostSummaryDay.lookback_months).where(CostSummaryDay.id == STATE_ID)
+    row = connection.execute(query.with_for_update(read=not for_update)).first()
+    return (row[0], row[1]) if row else None
+
+
+def refresh_enrolments(session: Session, enrolment_ids: Iterable[int]) -> None:
+    """Recompute these enrolments' rows from the stored events (a new enrolment, or a changed start)."""
+    connection = session.connection()
+    ordered = sorted(set(enrolment_ids))
+    for start in range(0, len(ordered), CHUNK):
+        chosen = ordered[start:start + CHUNK]
+        connection.execute(delete(EnrolmentCost).where(EnrolmentCost.enrolment_id.in_(chosen)))
+        connection.execute(_enrolment_costs_insert(Enrolment.id.in_(chosen)))
+
+
+def _enrolment_costs_insert(*where):
+    query = (
+        select(Enrolment.id, Enrolment.patient_id, func.sum(CostEvent.cost), func.max(CostEvent.start_date))
+        .join(CostEvent, and_(CostEvent.patient_id == Enrolment.patient_id,
+                              CostEvent.start_date >= func.date(Enrolment.enrolled_at)))
+        .where(*where)
+        .group_by(Enrolment.id, Enrolment.patient_id)
+    )
+    return insert(EnrolmentCost).from_select(["enrolment_id", "patient_id", "cost", "last_start_date"], query)
+
+
+def rebuild(uow: UnitOfWork, day: date, lookback_months: int = 12, now: datetime | None = None) -> None:
+    """Both summaries from every stored event, the look-back as of `day`; one transaction."""
+    with uow:
+        connection = uow.session.connection()
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SET LOCAL work_mem = '256MB'"))
+        state = _locked_state(connection, for_update=True)
+        connection.execute(delete(EnrolmentCost))
+        connection.execute(_enrolment_costs_insert())
+        connection.execute(delete(PatientLookbackCost))
+        spend = (
+            select(CostEvent.patient_id, func.sum(CostEvent.cost))
+            .where(CostEvent.start_date > months_before(day, lookback_months), CostEvent.start_date <= day)
+            .group_by(CostEvent.patient_id)
+        )
+        connection.execute(insert(PatientLookbackCost).from_select(["patient_id", "spend"], spend))
+        values = {"day": day, "lookback_months": lookback_months, "rebuilt_at": now or datetime.now().astimezone()}
+        if state is None:
+            connection.execute(insert(CostSummaryDay).values(id=STATE_ID, **values))
+        else:
+            connection.execute(CostSummaryDay.__table__.update().where(CostSummaryDay.id == STATE_ID).values(**values))
+        uow.commit()
+
+
+def roll(uow: UnitOfWork, now: datetime, lookback_months: int) -> Counter:
+    """Rebuild when the summaries' day is not today (the scheduler asks every tick; it acts once a day)."""
+    with uow:
+        state = uow.session.execute(
+            select(CostSummaryDay.day, CostSummaryDay.lookback_months).where(CostSummaryDay.id == STATE_ID)).first()
+    if state is not None and tuple(state) == (now.date(), lookback_months):
+        return Counter()
+    rebuild(uow, now.date(), lookback_months, now)
+    return Counter({"rebuilt": 1})
+
+
+def lookback_segments(uow: UnitOfWork, scheme: SegmentScheme, as_of: date):
+    """(query of (patient_id, segment) for people with some look-back cost, the segment of everybody
+    else), or None when the summary is not of `as_of` and the caller must rank from the events.
+
+    Same tiers as `segments.patient_segments`: a person's share is the number of people costing at
+    least as much, over everybody; with no negative costs, people costing nothing share 1 (the last
+    tier), so only the people with a cost need sorting."""
+    state = uow.session.execute(
+        select(CostSummaryDay.day, CostSummaryDay.lookback_months).where(CostSummaryDay.id == STATE_ID)).first()
+    if state is None or tuple(state) != (as_of, scheme.lookback_months):
+        return None
+    people = select(func.count()).select_from(Patient).scalar_subquery()
+    costly = PatientLookbackCost.spend > 0
+    share = func.count().over(order_by=PatientLookbackCost.spend.desc()) * literal(1.0) / people
+    ranked = select(PatientLookbackCost.patient_id, share.label("share")).where(costly).subquery("ranked")
+    tiers = [(ranked.c.share <= s.upper_share, s.code) for s in scheme.segments if s.upper_share is not None]
+    return select(ranked.c.patient_id, case(*tiers, else_=REST).label("segment")), REST
+
+
+def follow_orm_writes(session: Session) -> None:
+    """After a flush: summarise cost events added through the ORM, and (re)compute new enrolments.
+
+    The SMS sender records each message's cost this way, and enrolling happens this way; the bulk
+    import calls `add_events` itself."""
+    events = [(o.patient_id, o.start_date, o.cost) for o in session.new if isinstance(o, CostEvent)]
+    enrolments = [o.id for o in session.new if isinstance(o, Enrolment)]
+    enrolments += [o.id for o in session.dirty if isinstance(o, Enrolment) and _start_changed(o)]
+    if events:
+        add_events(session, events)
+    if enrolments:
+        refresh_enrolments(session, enrolments)
+
+
+def _start_changed(enrolment: Enrolment) -> bool:
+    from sqlalchemy import inspect
+
+    return inspect(enrolment).attrs.enrolled_at.history.has_changes()
