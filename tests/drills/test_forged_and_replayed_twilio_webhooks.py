@@ -1,0 +1,142 @@
+"""Drill: forged, replayed and misdirected Twilio webhooks against the app served over real HTTP.
+
+The failures rehearsed: someone who knows the webhook URL posts answers in a patient's name (no or a
+wrong X-Twilio-Signature); a genuine request captured and posted again, or delivered twice by Twilio,
+even many times at once; a genuine signature lifted onto another URL or another body; status callbacks
+replayed late and out of order. What must hold: a forgery is 403, logged as refused, and stores nothing;
+a replay is 200 but counts once (one answer, one next question); a status never moves backwards; and no
+phone number reaches a log line, forged or not.
+"""
+
+from __future__ import annotations
+
+import logging
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import select
+
+from prom_service.channels.sms.signature import SIGNATURE_HEADER, sign
+from prom_service.db.models import Answer, InboundSms, OutboxMessage
+from prom_service.structured_log import JsonFormatter
+from tests.channels.sms.test_sms_journey import PHONE, served  # noqa: F401 (the served app fixture)
+from tests.drills.scale import drill_size
+from tests.fake_twilio import WebhookReply, post_signed
+
+pytestmark = pytest.mark.drill
+
+REPLAYS = drill_size(small=6, full=100)
+FORGERIES = drill_size(small=4, full=200)
+
+
+@pytest.fixture
+def logs(caplog):
+    caplog.set_level(logging.INFO)
+    return caplog
+
+
+def sms_form(served, sid: str, body: str) -> dict[str, str]:
+    return {"MessageSid": sid, "AccountSid": served.fake.account_sid, "From": PHONE, "To": "+447700900001",
+            "Body": body}
+
+
+def post_with(url: str, form: dict[str, str], signature: str | None) -> WebhookReply:
+    """POST a form with exactly the signature header given (None: none at all)."""
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if signature is not None:
+        headers[SIGNATURE_HEADER] = signature
+    request = urllib.request.Request(url, data=urllib.parse.urlencode(form).encode(), method="POST", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return WebhookReply(response.status, response.read().decode())
+    except urllib.error.HTTPError as error:
+        with error:
+            return WebhookReply(error.code, error.read().decode())
+
+
+def stored(served) -> tuple[int, int]:
+    """(inbound texts remembered, answers recorded)."""
+    return served.count(InboundSms), served.count(Answer)
+
+
+def assert_no_phone_in(logs) -> None:
+    """Neither the raw records nor the lines as written carry the patient's number."""
+    formatter = JsonFormatter()
+    digits = PHONE.lstrip("+")
+    for record in logs.records:
+        written = formatter.format(record)
+        assert digits not in record.getMessage() and digits not in written, written
+
+
+class TestForgeries:
+    def test_forged_unsigned_and_misdirected_texts_are_refused_logged_and_store_nothing(self, served, logs):
+        served.tick()
+        url = f"{served.base}/twilio/sms"
+        token = served.fake.auth_token
+        genuine = sms_form(served, "SM" + "0" * 32, "1")
+        attempts = {
+            "no signature": post_with(url, genuine, None),
+            "empty signature": post_with(url, genuine, ""),
+            "another token": post_signed(url, genuine, token="not-the-auth-token", public_url=url),
+            "signed for /twilio/status": post_with(url, genuine, sign(f"{served.base}/twilio/status", genuine, token)),
+            "signed for another host": post_with(url, genuine, sign("https://evil.example.org/twilio/sms", genuine,
+                                                                    token)),
+            "signed for another body": post_with(url, {**genuine, "Body": "3"}, sign(url, genuine, token)),
+            "signed for another sender": post_with(url, {**genuine, "From": "+447700900999"},
+                                                   sign(url, genuine, token)),
+        }
+        for n in range(FORGERIES):
+            form = sms_form(served, f"SM{n:032x}", str(n % 4))
+            attempts[f"forgery {n}"] = post_signed(url, form, token=f"guess-{n}", public_url=url)
+        refused = {name: reply.status for name, reply in attempts.items() if reply.status != 403}
+        assert not refused, f"accepted: {refused}"
+        assert stored(served) == (0, 0), "a forgery stored nothing"
+        assert len(served.fake.messages) == 1, "and sent nothing beyond the first question"
+        refusals = [r for r in logs.records if "bad signature refused" in r.getMessage()]
+        assert len(refusals) == len(attempts), "each refusal is logged"
+        assert_no_phone_in(logs)
+
+    def test_a_forged_status_callback_is_refused_and_changes_nothing(self, served, logs):
+        served.tick()
+        sid = served.fake.messages[0]["sid"]
+        url = f"{served.base}/twilio/status"
+        forged = post_signed(url, {"MessageSid": sid, "MessageStatus": "undelivered", "ErrorCode": "30006",
+                                   "To": PHONE}, token="not-the-auth-token", public_url=url)
+        assert forged.status == 403
+        with served.parts.uow() as uow:
+            assert uow.session.scalar(select(OutboxMessage.provider_status)) in (None, "queued", "accepted")
+        assert_no_phone_in(logs)
+
+
+class TestReplays:
+    def test_a_genuine_text_replayed_many_times_at_once_counts_once(self, served, logs):
+        served.tick()
+        url = f"{served.base}/twilio/sms"
+        form = sms_form(served, "SM" + "d" * 32, "2")
+        with ThreadPoolExecutor(max_workers=min(REPLAYS, 8)) as pool:
+            replies = list(pool.map(lambda _: post_signed(url, form, token=served.fake.auth_token, public_url=url),
+                                    range(REPLAYS)))
+        assert [r.status for r in replies] == [200] * REPLAYS, "Twilio is told each delivery arrived"
+        questions = [r.body for r in replies if "<Message>" in r.body]
+        assert len(questions) == 1 and "2/9" in questions[0], "one next question, to one of the deliveries"
+        assert stored(served) == (1, 1), "one text remembered, one answer recorded"
+        later = post_signed(url, form, token=served.fake.auth_token, public_url=url)
+        assert later.status == 200 and "<Message>" not in later.body, "a replay long after is ignored too"
+        assert served.text("1").count("3/9") == 1, "the conversation goes on from where it was"
+        assert stored(served) == (2, 2)
+        assert_no_phone_in(logs)
+
+    def test_status_callbacks_replayed_out_of_order_never_move_a_status_back(self, served):
+        served.tick()
+        sid = served.fake.messages[0]["sid"]
+        url = f"{served.base}/twilio/status"
+        order = ["sent", "delivered", "sent", "queued", "sending", "undelivered", "sent", "delivered"]
+        order = order + order[1:] * (REPLAYS // len(order))
+        seen = []
+        for status in order:
+            assert served.fake.fire_status(url, public_url=url, message_sid=sid, status=status, to=PHONE).status == 200
+            with served.parts.uow() as uow:
+                seen.append(uow.session.scalar(select(OutboxMessage.provider_status)))
+        assert seen[0] == "sent" and set(seen[1:]) == {"delivered"}, seen
