@@ -180,9 +180,9 @@ def _export_type(parts, job_id: int, checkpoint: dict[str, Any], checkpoints: li
                 if batch is None:
                     checkpoint["source"], checkpoint["after"] = checkpoint["source"] + 1, 0
                 else:
-                    out.write(b"".join(batch.lines))
+                    out.write(batch.ndjson)
                     out.flush()
-                    checkpoint["after"], checkpoint["count"] = batch.last_id, checkpoint["count"] + len(batch.lines)
+                    checkpoint["after"], checkpoint["count"] = batch.last_id, checkpoint["count"] + batch.count
                     checkpoint["bytes"] = out.tell()
                 checkpoint["done"] = checkpoint["source"] >= len(sources)
                 _record(job, checkpoints, parts.clock.now(), policy,

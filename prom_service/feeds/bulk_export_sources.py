@@ -46,7 +46,8 @@ class Scope:
 
 @dataclass(frozen=True)
 class Batch:
-    lines: list[bytes]
+    ndjson: bytes
+    count: int
     last_id: int
 
 
@@ -77,14 +78,14 @@ class Source:
     def read(self, session: Session, scope: Scope, after: int, until: int, batch: int) -> Batch | None:
         """The next batch of lines after `after`, or None when the source is exhausted."""
         query = self._filtered(select(*self.columns), scope, until).where(self.model.id > after)
-        rows = session.execute(query.order_by(self.model.id).limit(batch)).all()
+        rows = session.connection().execute(query.order_by(self.model.id).limit(batch)).all()
         if not rows:
             return None
-        return Batch([_line(resource) for resource in self.build(session, rows)], rows[-1].id)
+        resources = self.build(session, rows)
+        return Batch("".join(f"{_encode(resource)}\n" for resource in resources).encode(), len(resources), rows[-1].id)
 
 
-def _line(resource: dict[str, Any]) -> bytes:
-    return json.dumps(resource, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode  # one encoder, not one per line
 
 
 @lru_cache(maxsize=None)
@@ -97,7 +98,7 @@ def score_resources(session: Session, rows: list[Any]) -> list[dict[str, Any]]:
     primary = [r for r in rows if r.response_id is not None and r.scale == _primary_scale(r.instrument)]
     siblings: dict[int, list[Any]] = {}
     if primary:
-        others = session.execute(select(*SCORE_COLUMNS).where(Score.response_id.in_({r.response_id for r in primary}))
+        others = session.connection().execute(select(*SCORE_COLUMNS).where(Score.response_id.in_({r.response_id for r in primary}))
                                  .order_by(Score.id)).all()
         by_response: dict[int, list[Any]] = {}
         for other in others:
@@ -109,13 +110,13 @@ def score_resources(session: Session, rows: list[Any]) -> list[dict[str, Any]]:
 
 def lis_resources(session: Session, rows: list[Any]) -> list[dict[str, Any]]:
     """Life Improver Score Observations, their outcome sets and source responses read once per batch."""
-    versions = dict((row[0], (row[1], row[2])) for row in session.execute(
+    versions = dict((row[0], (row[1], row[2])) for row in session.connection().execute(
         select(OutcomeSetVersion.id, Community.code, OutcomeSetVersion.version)
         .join(Community, Community.id == OutcomeSetVersion.community_id)
         .where(OutcomeSetVersion.id.in_({r.outcome_set_version_id for r in rows}))))
     sources = {r.id: [d.get("source", "") for d in (r.inputs or {}).get("domains", {}).values()] for r in rows}
     answer_ids = {int(s.split(":")[1]) for found in sources.values() for s in found if s.startswith("answer:")}
-    response_of = dict(session.execute(select(Answer.id, Answer.response_id).where(Answer.id.in_(answer_ids))).all()) \
+    response_of = dict(session.connection().execute(select(Answer.id, Answer.response_id).where(Answer.id.in_(answer_ids))).all()) \
         if answer_ids else {}
     resources = []
     for row in rows:
@@ -132,7 +133,7 @@ def lis_resources(session: Session, rows: list[Any]) -> list[dict[str, Any]]:
 def response_resources(session: Session, rows: list[Any]) -> list[dict[str, Any]]:
     """QuestionnaireResponses with their answers, read for the whole batch at once."""
     answers: dict[int, list[Any]] = {row.id: [] for row in rows}
-    for answer in session.execute(select(Answer.response_id, Answer.item_id, Answer.value, Answer.answered_at)
+    for answer in session.connection().execute(select(Answer.response_id, Answer.item_id, Answer.value, Answer.answered_at)
                                   .where(Answer.response_id.in_(answers))):
         answers[answer.response_id].append(answer)
     return [fhir.questionnaire_response(row, answers[row.id]) for row in rows]
