@@ -48,6 +48,7 @@ def upgrade() -> None:
         "INSERT INTO enrolment_costs (enrolment_id, patient_id, cost, last_start_date) "
         "SELECT e.id, e.patient_id, sum(c.cost), max(c.start_date) FROM enrolments e "
         "JOIN cost_events c ON c.patient_id = e.patient_id AND c.start_date >= date(e.enrolled_at) "
+        "AND (e.left_at IS NULL OR c.start_date <= date(e.left_at)) "
         "GROUP BY e.id, e.patient_id"
     )
 

@@ -5,8 +5,8 @@ the segment look-back; adding those up from ten million cost events on every req
 slow. So:
 
 - `enrolment_costs` holds, per enrolment, the sum and latest start date of the person's events dated
-  on or after the day they enrolled (no end: an enrolment's end and the report date move, the sum does
-  not). The report subtracts events after the end only where `last_start_date` says there are any.
+  from the day they enrolled to the day they left (no end while they stay). A report as of an earlier
+  day subtracts the later events, only where `last_start_date` says there are any.
 - `patient_lookback_costs` holds each person's cost over the look-back period up to one day, the day
   named in `cost_summary_days`; the report ranks segments from it when asked about that day.
 
@@ -26,9 +26,11 @@ from decimal import Decimal
 from typing import Iterable
 
 from sqlalchemy import (
-    BigInteger, Column, Date, MetaData, Numeric, Table, and_, case, delete, func, insert, literal, select, text,
+    BigInteger, Column, Date, MetaData, Numeric, Table, and_, case, delete, func, insert, literal, or_, select,
+    text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
@@ -88,6 +90,12 @@ def add_staged_events(connection: Connection) -> None:
     connection.execute(text("DROP TABLE new_cost_events"))
 
 
+def within_enrolment(start_date) -> tuple:
+    """An event counts for an enrolment from the day it began to the day it ended, if it has."""
+    return (start_date >= func.date(Enrolment.enrolled_at),
+            or_(Enrolment.left_at.is_(None), start_date <= func.date(Enrolment.left_at)))
+
+
 def _upsert(connection: Connection, table):
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     return dialect.insert(table)
@@ -97,7 +105,7 @@ def _add_to_enrolment_costs(connection: Connection) -> None:
     added = (
         select(Enrolment.id, Enrolment.patient_id, func.sum(new_events.c.cost), func.max(new_events.c.start_date))
         .join(new_events, and_(new_events.c.patient_id == Enrolment.patient_id,
-                               new_events.c.start_date >= func.date(Enrolment.enrolled_at)))
+                               *within_enrolment(new_events.c.start_date)))
         .where(Enrolment.id.is_not(None))  # SQLite's upsert needs a WHERE to parse INSERT … SELECT … ON CONFLICT
         .group_by(Enrolment.id, Enrolment.patient_id)
     )
@@ -129,7 +137,7 @@ def _locked_state(connection: Connection, *, for_update: bool) -> tuple[date, in
 
 
 def refresh_enrolments(session: Session, enrolment_ids: Iterable[int]) -> None:
-    """Recompute these enrolments' rows from the stored events (a new enrolment, or a changed start)."""
+    """Recompute these enrolments' rows from the stored events (a new enrolment, or one that ended)."""
     connection = session.connection()
     ordered = sorted(set(enrolment_ids))
     for start in range(0, len(ordered), CHUNK):
@@ -141,8 +149,7 @@ def refresh_enrolments(session: Session, enrolment_ids: Iterable[int]) -> None:
 def _enrolment_costs_insert(*where):
     query = (
         select(Enrolment.id, Enrolment.patient_id, func.sum(CostEvent.cost), func.max(CostEvent.start_date))
-        .join(CostEvent, and_(CostEvent.patient_id == Enrolment.patient_id,
-                              CostEvent.start_date >= func.date(Enrolment.enrolled_at)))
+        .join(CostEvent, and_(CostEvent.patient_id == Enrolment.patient_id, *within_enrolment(CostEvent.start_date)))
         .where(*where)
         .group_by(Enrolment.id, Enrolment.patient_id)
     )
@@ -204,20 +211,21 @@ def lookback_segments(uow: UnitOfWork, scheme: SegmentScheme, as_of: date):
 
 
 def follow_orm_writes(session: Session) -> None:
-    """After a flush: summarise cost events added through the ORM, and (re)compute new enrolments.
+    """After a flush: summarise cost events added through the ORM, and recompute enrolments that began
+    or ended.
 
     The SMS sender records each message's cost this way, and enrolling happens this way; the bulk
     import calls `add_events` itself."""
     events = [(o.patient_id, o.start_date, o.cost) for o in session.new if isinstance(o, CostEvent)]
     enrolments = [o.id for o in session.new if isinstance(o, Enrolment)]
-    enrolments += [o.id for o in session.dirty if isinstance(o, Enrolment) and _start_changed(o)]
+    enrolments += [o.id for o in session.dirty if isinstance(o, Enrolment) and _period_changed(o)]
     if events:
         add_events(session, events)
     if enrolments:
         refresh_enrolments(session, enrolments)
 
 
-def _start_changed(enrolment: Enrolment) -> bool:
-    from sqlalchemy import inspect
-
-    return inspect(enrolment).attrs.enrolled_at.history.has_changes()
+def _period_changed(enrolment: Enrolment) -> bool:
+    """Did this flush move the enrolment's first or last day (it began, or the person left)?"""
+    attributes = inspect(enrolment).attrs
+    return attributes.enrolled_at.history.has_changes() or attributes.left_at.history.has_changes()

@@ -16,8 +16,8 @@ from prom_service.db.base import Base, BigId
 
 
 class EnrolmentCost(Base):
-    """What one person's care cost from the day of an enrolment on, with no end: the report takes off
-    events after the enrolment ended (or after the report date) only for rows whose `last_start_date`
+    """What one person's care cost from the first day of an enrolment to its last (open while it lasts):
+    a report as of an earlier day takes off the later events, only for rows whose `last_start_date`
     says there are some, which keeps it exact as of any day."""
 
     __tablename__ = "enrolment_costs"
