@@ -80,3 +80,13 @@ function withoutUnusedMedia(css) {
   }
   return kept;
 }
+
+// Swagger UI for the API's OpenAPI document (/api/v1/docs): the prebuilt bundle from swagger-ui-dist,
+// served from our own origin so the page loads nothing from elsewhere. flask-smorest's page asks for
+// exactly these three files under OPENAPI_SWAGGER_UI_URL.
+const swaggerUi = join(root, "node_modules", "swagger-ui-dist");
+await mkdir(join(vendor, "swagger-ui"), { recursive: true });
+for (const file of ["swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "LICENSE"]) {
+  await copyFile(join(swaggerUi, file), join(vendor, "swagger-ui", file));
+}
+console.log("swagger-ui: copied from swagger-ui-dist");
