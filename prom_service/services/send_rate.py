@@ -3,9 +3,11 @@
 Twilio meters a sender in segments per second, however many of our workers send through it, so on
 PostgreSQL the limit is one schedule shared by every worker: a generic cell rate algorithm (GCRA) on
 one row of `send_rate`. A send of n segments reserves the next n/rate seconds of that schedule in one
-short statement, ``next_slot = greatest(next_slot, now) + n/rate``, and the worker sleeps until its
-reservation starts. No lock is held while sleeping, workers never wait for each other beyond that one
-row update, and a slot nobody used is not saved up for a burst later (the schedule restarts at now).
+short statement, ``next_slot = greatest(next_slot, now - burst) + n/rate``, and the worker sleeps
+until its reservation starts. No lock is held while sleeping and workers never wait for each other
+beyond that one row update. Slots nobody used are saved up for at most `burst` seconds, so a worker
+delayed by a busy CPU catches up instead of losing the fleet's time, and after an idle spell the
+fleet may send at most `burst` seconds' worth at once (Twilio queues that, as it does a token burst).
 Database time is used on both sides of the subtraction, so the workers' own clocks do not matter.
 
 SQLite runs one worker (it has one writer), so the process's own token bucket is exact there and costs
@@ -47,6 +49,7 @@ class FleetSendRate:
     make_uow: Callable[[], UnitOfWork]
     rate: float
     reservation_seconds: float = 0.05
+    burst_seconds: float = 0.0
     name: str = SMS
     clock: Callable[[], float] = time.monotonic
     _reserved: float = field(default=0.0, init=False)
@@ -68,17 +71,18 @@ class FleetSendRate:
     def _reserve(self, segments: float) -> float:
         """Seconds until the first of `segments` newly reserved slots starts."""
         with self.make_uow() as uow:
-            wait = uow.session.execute(_reserve(self.name), {"cost": timedelta(seconds=segments / self.rate)}).scalar_one()
+            wait = uow.session.execute(_reserve(self.name), {
+                "cost": timedelta(seconds=segments / self.rate), "burst": timedelta(seconds=self.burst_seconds)}).scalar_one()
             uow.commit()
         return max(float(wait), 0.0)
 
 
 def _reserve(name: str):
     """Append `cost` to the schedule (creating its row on first use); return seconds until our slot starts."""
-    now, cost = func.clock_timestamp(), bindparam("cost", type_=Interval())
+    now, cost, burst = func.clock_timestamp(), bindparam("cost", type_=Interval()), bindparam("burst", type_=Interval())
     statement = insert(SendRate).values(name=name, next_slot=now + cost)
     statement = statement.on_conflict_do_update(
-        index_elements=[SendRate.name], set_={"next_slot": func.greatest(SendRate.next_slot, now) + cost})
+        index_elements=[SendRate.name], set_={"next_slot": func.greatest(SendRate.next_slot, now - burst) + cost})
     return statement.returning(func.extract("epoch", SendRate.next_slot - cost - now))
 
 
@@ -86,5 +90,5 @@ def send_pace(engine: Engine, make_uow: Callable[[], UnitOfWork], settings) -> S
     """The fleet-wide schedule on PostgreSQL; the process's own bucket on SQLite, where one worker runs."""
     rate = settings["sms.max_segments_per_second"]
     if engine.dialect.name == "postgresql":
-        return FleetSendRate(make_uow, rate, settings["sms.rate_reservation_seconds"])
+        return FleetSendRate(make_uow, rate, settings["sms.rate_reservation_seconds"], settings["sms.rate_burst_seconds"])
     return TokenBucket(rate)

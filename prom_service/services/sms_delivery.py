@@ -1,5 +1,6 @@
-"""Sending claimed outbox SMS: kind hours and opt-out checked at send time, a rate limit per sender,
-permanent errors never retried, transient ones backed off and finally dead-lettered.
+"""Sending claimed outbox SMS: kind hours and opt-out checked at send time, one rate limit for the
+whole fleet (services/send_rate.py), permanent errors never retried, transient ones backed off and
+finally dead-lettered.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ from prom_service.db.models import CostEvent, Invitation, OutboxMessage, Patient
 from prom_service.db.unit_of_work import UnitOfWork
 from prom_service.domain.sending_window import SendingWindow
 from prom_service.domain.sms_reach import why_no_sms
-from prom_service.domain.token_bucket import TokenBucket
 from prom_service.services import alerting
 from prom_service.services.invitation_planning import record_transition
 from prom_service.services.outbox import WORKER_ID, DeliveryPolicy, claim, release, still_mine
+from prom_service.services.send_rate import SendPace
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ class SmsDelivery:
     clock: Clock
     window: SendingWindow
     policy: DeliveryPolicy
-    bucket: TokenBucket
+    pace: SendPace
     price_per_segment: Decimal
     status_callback: str | None = None
     worker: str = WORKER_ID
@@ -56,7 +57,7 @@ class SmsDelivery:
         if isinstance(ready, str):
             return ready
         to, body, key = ready
-        self.sleep(self.bucket.take(count_segments(body).segments))
+        self.sleep(self.pace.take(count_segments(body).segments))
         try:
             result = self.sender.send(to, body, status_callback=self.status_callback, idempotency_key=key)
         except SendFailure as failure:

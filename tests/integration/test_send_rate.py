@@ -1,0 +1,89 @@
+"""One send rate for the whole fleet: Twilio meters the sender, not each of our worker processes.
+
+On PostgreSQL every worker reserves its slots on one shared schedule row; four real worker processes
+sending through the real twilio client to the fake Twilio keep, together, to the configured limit.
+On SQLite (one worker) the process's own token bucket is kept.
+"""
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pytest
+
+from prom_service.channels.sms import segments
+from prom_service.domain.token_bucket import TokenBucket
+from prom_service.services.send_rate import FleetSendRate, send_pace
+from tests.fake_twilio import FakeTwilio
+from tests.integration.test_dispatch_concurrency import outbox_states, seed, start_worker, worker_env
+
+
+@dataclass
+class ArrivalTimes(FakeTwilio):
+    """The fake Twilio, noting when each request arrived."""
+
+    arrivals: list[float] = field(default_factory=list)
+
+    def answer(self, path, form, headers):
+        self.arrivals.append(time.monotonic())
+        return super().answer(path, form, headers)
+
+
+class TestSchedule:
+    @pytest.mark.postgres_only
+    def test_two_workers_share_one_schedule(self, parts):
+        first, second = (FleetSendRate(parts.uow, rate=10, reservation_seconds=0, name="t1") for _ in range(2))
+        waits = [first.take(), second.take(), first.take(), second.take()]
+        assert waits[0] == 0.0
+        assert waits[1:] == pytest.approx([0.1, 0.2, 0.3], abs=0.03), "slots one tenth of a second apart"
+
+    @pytest.mark.postgres_only
+    def test_a_long_text_takes_a_slot_per_segment(self, parts):
+        rate = FleetSendRate(parts.uow, rate=10, reservation_seconds=0, name="t2")
+        rate.take(3)
+        assert rate.take() == pytest.approx(0.3, abs=0.03)
+
+    @pytest.mark.postgres_only
+    def test_one_round_trip_reserves_a_stretch_the_next_worker_waits_behind(self, parts):
+        first = FleetSendRate(parts.uow, rate=100, reservation_seconds=0.5, name="t3")
+        second = FleetSendRate(parts.uow, rate=100, reservation_seconds=0.5, name="t3")
+        assert [first.take() for _ in range(3)] == pytest.approx([0.0, 0.01, 0.02], abs=0.01)
+        assert second.take() == pytest.approx(0.5, abs=0.03), "behind the first worker's 50 reserved slots"
+
+    @pytest.mark.postgres_only
+    def test_unused_time_is_not_saved_up_for_a_burst(self, parts):
+        rate = FleetSendRate(parts.uow, rate=20, reservation_seconds=0, name="t4")
+        rate.take()
+        time.sleep(0.3)
+        assert rate.take() == 0.0
+        assert rate.take() == pytest.approx(0.05, abs=0.02)
+
+    def test_sqlite_keeps_the_process_bucket(self, parts):
+        if parts.engine.dialect.name != "sqlite":
+            pytest.skip("the SQLite pass")
+        assert isinstance(send_pace(parts.engine, parts.uow, parts.settings), TokenBucket)
+
+    def test_a_rate_of_zero_is_refused(self):
+        with pytest.raises(ValueError, match="rate"):
+            FleetSendRate(lambda: None, rate=0)
+
+
+@pytest.mark.postgres_only
+class TestFleet:
+    def test_four_workers_together_keep_to_the_limit(self, fresh_database_url, tmp_path):
+        limit, texts = 40.0, 160
+        seed(fresh_database_url, tmp_path, texts)
+        with ArrivalTimes() as fake:
+            env = worker_env(fresh_database_url, fake, tmp_path, PROM_SMS_MAX_SEGMENTS_PER_SECOND=str(limit))
+            workers = [start_worker(env) for _ in range(4)]
+            for worker in workers:
+                _, err = worker.communicate(timeout=300)
+                assert worker.returncode == 0, err[-2000:]
+            keys = Counter(r.headers.get("I-Twilio-Idempotency-Token") for r in fake.requests)
+            sent = sum(segments.count(r.form["Body"]).segments for r in fake.requests)
+            arrivals = sorted(fake.arrivals)
+        assert len(keys) == texts and max(keys.values()) == 1, "every text once"
+        steady = arrivals[texts // 10:]  # past the start, when workers are still starting and dispatching
+        achieved = (len(steady) - 1) * (sent / texts) / (steady[-1] - steady[0])
+        assert achieved == pytest.approx(limit, rel=0.03), f"{achieved:.2f} segments/s for a limit of {limit}"
+        assert outbox_states(fresh_database_url, tmp_path) == Counter({"sent": texts})
