@@ -1,11 +1,10 @@
-"""Many worker processes on one PostgreSQL queue: nothing sent twice, nothing left behind, and a worker
-killed mid-batch (SIGKILL) loses nothing. Real processes, the real twilio client, a fake Twilio server."""
+"""Many worker processes on one PostgreSQL queue: nothing sent twice, nothing left behind. Real processes,
+the real twilio client, a fake Twilio server. A worker killed mid-batch (SIGKILL) is the drill in
+tests/drills/test_worker_killed_during_dispatch.py, which reuses the helpers here."""
 
 import os
-import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -98,23 +97,3 @@ class TestManyWorkers:
         assert len(keys) == 2000, "every invitation reached Twilio"
         assert max(keys.values()) == 1, "none twice"
         assert outbox_states(fresh_database_url, tmp_path) == Counter({"sent": 2000})
-
-    def test_a_worker_killed_mid_batch_loses_nothing(self, fresh_database_url, tmp_path):
-        seed(fresh_database_url, tmp_path, 300)
-        with FakeTwilio() as fake:
-            slow = start_worker(worker_env(fresh_database_url, fake, tmp_path, PROM_SMS_MAX_SEGMENTS_PER_SECOND="40",
-                                           PROM_SCHEDULER_LEASE_SECONDS="3"))
-            deadline = time.monotonic() + 60
-            while len(fake.requests) < 20 and time.monotonic() < deadline:
-                time.sleep(0.05)
-            slow.send_signal(signal.SIGKILL)
-            slow.communicate()
-            killed_at = len(fake.requests)
-            assert 0 < killed_at < 300, "killed mid-way"
-            rescuer = start_worker(worker_env(fresh_database_url, fake, tmp_path, PROM_SCHEDULER_LEASE_SECONDS="3"))
-            _, err = rescuer.communicate(timeout=300)
-            assert rescuer.returncode == 0, err[-2000:]
-            keys = sent_keys(fake)
-        assert len(keys) == 300, "every invitation reached Twilio"
-        assert sum(n - 1 for n in keys.values()) <= 1, "at most the one in-flight message went twice"
-        assert outbox_states(fresh_database_url, tmp_path) == Counter({"sent": 300})
