@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app, g, render_template, request
+from markupsafe import Markup
 
 from prom_service.services import value_report
 from prom_service.services.audit_search import AuditQuery, search_audit
 from prom_service.services.response_rates import response_rates
 from prom_service.services.segments import segment_scheme
+from prom_service.workspace import value_charts
 from prom_service.workspace.blueprint import blueprint
 from prom_service.workspace.session import signed_in
 
@@ -17,12 +19,25 @@ from prom_service.workspace.session import signed_in
 @blueprint.get("/programme")
 @signed_in("programme_lead", "admin")
 def programme():
-    """Response rates by community, channel and language, and the value report's figures."""
+    """Response rates by community, channel and language, and the value report's figures as charts."""
     parts = current_app.extensions["prom"]
     now, actor = parts.clock.now(), g.workspace_user.actor
     rates = response_rates(parts.uow(), actor, now)
     report = value_report.value_report(parts.uow(), actor, segment_scheme(parts.settings), now.date())
-    return render_template("workspace/programme.html", section="programme", rates=rates, report=report)
+    return render_template("workspace/programme.html", section="programme", rates=rates, report=report,
+                           charts=_value_charts(report), has_cost=value_charts.has_cost(report))
+
+
+def _value_charts(report: value_report.ValueReport) -> dict:
+    """The value report's figures drawn: across communities, and per community by decile and by segment."""
+    def drawn(charts):
+        return [Markup(value_charts.figure(chart, chart_id)) for chart_id, chart in charts]
+
+    return {
+        "across": drawn(value_charts.across_communities(report)),
+        "by_decile": {c.community: drawn(value_charts.by_decile(c)) for c in report.communities},
+        "by_segment": {c.community: drawn(value_charts.by_segment(c)) for c in report.communities},
+    }
 
 
 @blueprint.get("/audit")
