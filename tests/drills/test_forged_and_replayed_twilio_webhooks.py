@@ -20,8 +20,8 @@ from sqlalchemy import select
 
 from prom_service.channels.sms.signature import SIGNATURE_HEADER, sign
 from prom_service.db.models import Answer, InboundSms, OutboxMessage
-from prom_service.structured_log import JsonFormatter
 from tests.channels.sms.test_sms_journey import PHONE, served  # noqa: F401 (the served app fixture)
+from tests.drills.log_lines import assert_no_phone_in
 from tests.drills.scale import drill_size
 from tests.fake_twilio import WebhookReply, post_signed
 
@@ -61,15 +61,6 @@ def stored(served) -> tuple[int, int]:
     return served.count(InboundSms), served.count(Answer)
 
 
-def assert_no_phone_in(logs) -> None:
-    """Neither the raw records nor the lines as written carry the patient's number."""
-    formatter = JsonFormatter()
-    digits = PHONE.lstrip("+")
-    for record in logs.records:
-        written = formatter.format(record)
-        assert digits not in record.getMessage() and digits not in written, written
-
-
 class TestForgeries:
     def test_forged_unsigned_and_misdirected_texts_are_refused_logged_and_store_nothing(self, served, logs):
         served.tick()
@@ -96,7 +87,7 @@ class TestForgeries:
         assert len(served.fake.messages) == 1, "and sent nothing beyond the first question"
         refusals = [r for r in logs.records if "bad signature refused" in r.getMessage()]
         assert len(refusals) == len(attempts), "each refusal is logged"
-        assert_no_phone_in(logs)
+        assert_no_phone_in(logs.records, PHONE)
 
     def test_a_forged_status_callback_is_refused_and_changes_nothing(self, served, logs):
         served.tick()
@@ -107,7 +98,7 @@ class TestForgeries:
         assert forged.status == 403
         with served.parts.uow() as uow:
             assert uow.session.scalar(select(OutboxMessage.provider_status)) in (None, "queued", "accepted")
-        assert_no_phone_in(logs)
+        assert_no_phone_in(logs.records, PHONE)
 
 
 class TestReplays:
@@ -126,7 +117,7 @@ class TestReplays:
         assert later.status == 200 and "<Message>" not in later.body, "a replay long after is ignored too"
         assert served.text("1").count("3/9") == 1, "the conversation goes on from where it was"
         assert stored(served) == (2, 2)
-        assert_no_phone_in(logs)
+        assert_no_phone_in(logs.records, PHONE)
 
     def test_status_callbacks_replayed_out_of_order_never_move_a_status_back(self, served):
         served.tick()
