@@ -112,30 +112,45 @@ def _response_scores(assessment: Assessment, results: dict[str, list], ids: Ids)
 
 def _observations(assessment: Assessment, stored: list[ScoreRow]) -> list[tuple[str, DomainMeasurement]]:
     """Each domain's measurement from this assessment, chosen as `life_improver` chooses from stored rows."""
+    by_source = {_source(score): score for score in stored if score.value is not None}
     found = []
-    for domain in assessment.community.outcome_set.domains:
-        measure = domain.measure
+    for name, measure, key in _domain_sources(assessment.community.code, assessment.community.outcome_set):
         if measure.kind is MeasureKind.INSTRUMENT_ITEM:
             response = assessment.responses.get(measure.instrument)
             value = response[1].get(measure.part) if response else None
             if value is not None:
-                found.append((domain.name, DomainMeasurement(float(value), f"answer:{response[2][measure.part]}",
-                                                             assessment.at)))
-            continue
-        for score in stored:
-            if score.value is not None and _measures(score, measure):
-                found.append((domain.name, DomainMeasurement(score.value, f"score:{score.id}", score.observed_at)))
+                found.append((name, DomainMeasurement(float(value), f"answer:{response[2][measure.part]}",
+                                                      assessment.at)))
+        elif key in by_source:
+            score = by_source[key]
+            found.append((name, DomainMeasurement(score.value, f"score:{score.id}", score.observed_at)))
     return found
 
 
-def _measures(score: ScoreRow, measure) -> bool:
-    if measure.kind is MeasureKind.DAYS_AT_HOME:
-        return score.instrument == DAYS_INSTRUMENT and score.provenance.get("window_days") == measure.over_days
-    if measure.kind is not MeasureKind.INSTRUMENT_SCALE:
-        return False
-    wanted = measure.options.get("value_set") or scoring.instruments(measure.instrument).default_value_set
-    return (score.instrument == measure.instrument and score.scale == measure.part
-            and score.provenance.get("value_set") == wanted)
+def _source(score: ScoreRow) -> tuple:
+    """What a domain asks for: instrument, scale and value set (or, for days at home, the window)."""
+    if score.instrument == DAYS_INSTRUMENT:
+        return DAYS_INSTRUMENT, DAYS_SCALE, score.provenance.get("window_days")
+    return score.instrument, score.scale, score.provenance.get("value_set")
+
+
+_DOMAIN_SOURCES: dict[str, list] = {}
+
+
+def _domain_sources(code: str, outcome_set) -> list:
+    """(domain, measure, source key) per domain, as `life_improver._matches` reads value sets and windows."""
+    if code not in _DOMAIN_SOURCES:
+        found = []
+        for domain in outcome_set.domains:
+            measure, key = domain.measure, None
+            if measure.kind is MeasureKind.DAYS_AT_HOME:
+                key = (DAYS_INSTRUMENT, DAYS_SCALE, measure.over_days)
+            elif measure.kind is MeasureKind.INSTRUMENT_SCALE:
+                wanted = measure.options.get("value_set") or scoring.instruments(measure.instrument).default_value_set
+                key = (measure.instrument, measure.part, wanted)
+            found.append((domain.name, measure, key))
+        _DOMAIN_SOURCES[code] = found
+    return _DOMAIN_SOURCES[code]
 
 
 def _lis(assessment: Assessment, observations, window: int, ids: Ids) -> tuple:

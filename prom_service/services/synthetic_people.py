@@ -33,12 +33,12 @@ LAST_NAMES = ("Adeyemi", "Begum", "Clarke", "Das", "Evans", "Farah", "Green", "H
 LANGUAGES = (("en", 0.85), ("bn", 0.06), ("so", 0.05), ("ar", 0.04))
 # Mean events a year for someone at wellness 0 and at wellness 1, and the quantity of one event.
 ACTIVITY = (
-    ("gp_appointment", 9.0, 3.0, Decimal(1)),
-    ("community_nursing_hour", 6.0, 0.5, Decimal(2)),
-    ("outpatient", 3.0, 1.0, Decimal(1)),
-    ("ae_attendance", 1.5, 0.2, Decimal(1)),
+    ("gp_appointment", 6.0, 2.5, Decimal(1)),
+    ("community_nursing_hour", 4.0, 0.3, Decimal(2)),
+    ("outpatient", 2.0, 0.6, Decimal(1)),
+    ("ae_attendance", 1.2, 0.15, Decimal(1)),
 )
-ADMISSIONS_PER_YEAR = (1.2, 0.1)
+ADMISSIONS_PER_YEAR = (0.8, 0.08)
 ANSWER_DELAY_HOURS = (1, 72)
 
 
@@ -59,10 +59,10 @@ class CommunityPlan:
 class Rows:
     """Rows per table, in insert order; each a tuple in the order of `COLUMNS[table]`."""
 
-    tables: dict[str, list[tuple]] = field(default_factory=dict)
+    tables: dict[str, list[tuple]] = field(default_factory=lambda: {table: [] for table in COLUMNS})
 
     def add(self, table: str, row: tuple) -> None:
-        self.tables.setdefault(table, []).append(row)
+        self.tables[table].append(row)
 
     def count(self) -> dict[str, int]:
         return {table: len(rows) for table, rows in self.tables.items()}
@@ -94,14 +94,46 @@ JSON_COLUMNS = {"invitations": ("instruments",), "scores": ("flags", "provenance
 
 
 class Ids:
-    """The next id of each table, allocated up front so rows can name each other before they are written."""
+    """Ids allocated up front, so rows can name each other before they are written.
+
+    Each chunk of people owns a block of ids per table (`caps` ids a person at most), so chunks can be
+    generated in any order, by any worker, and still get the same ids for a seed.
+    """
 
     def __init__(self, last: dict[str, int]) -> None:
         self.last = dict(last)
+        self.limit = {table: float("inf") for table in last}
+
+    @classmethod
+    def block(cls, base: dict[str, int], caps: dict[str, int], chunk_index: int, chunk_size: int) -> Ids:
+        ids = cls({table: base[table] + chunk_index * chunk_size * caps[table] for table in base})
+        ids.limit = {table: ids.last[table] + chunk_size * caps[table] for table in base}
+        return ids
 
     def take(self, table: str) -> int:
         self.last[table] += 1
+        if self.last[table] > self.limit[table]:
+            raise RuntimeError(f"synthetic {table} outgrew their id block; raise its cap")
         return self.last[table]
+
+
+def id_caps(communities, years: int, horizon_days: int, now: datetime) -> dict[str, int]:
+    """The most rows one person can have in each table, from the longest schedule and the busiest care."""
+    invitations = 1 + max(len(plan(c.outcome_set.schedule, now - timedelta(days=years * 366), now + timedelta(
+        days=horizon_days))) for c in communities)
+    instruments = max(len(c.outcome_set.instrument_ids) for c in communities)
+    items = max(sum(len(scoring.instruments(i).item_ids) for i in c.outcome_set.instrument_ids) for c in communities)
+    days = (years + 1) * 366 + 1
+    costs = 2 + int(sum(max(unwell, well) for _, unwell, well, _ in ACTIVITY) * days / 365 + max(ADMISSIONS_PER_YEAR)
+                    * days / 365) + len(ACTIVITY)
+    scores_each = 4 + instruments * 2 * MAX_SCALES
+    return {"patients": 1, "enrolments": 1, "cost_events": costs, "invitations": invitations,
+            "invitation_events": 3 * invitations, "responses": invitations * instruments, "answers": invitations * items,
+            "scores": invitations * scores_each, "life_improver_scores": invitations,
+            "feed_events": invitations * (scores_each + 1)}
+
+
+MAX_SCALES = 12  # more scales than any instrument scores
 
 
 @dataclass(frozen=True)
@@ -331,11 +363,12 @@ def _answer(community, patient_id, enrolment_id, invitation_id, channel, at, wel
         rows.add("responses", (response_id, invitation_id, patient_id, instrument, channel, "complete", at, at, at))
         given = demo_answers(instrument, wellness, rng)
         answers, answer_ids = {}, {}
+        add_answer = rows.tables["answers"].append
         for item_id in scoring.instruments(instrument).item_ids:
             answer_id = ids.take("answers")
             answers[item_id] = value = given.get(item_id)
             answer_ids[item_id] = answer_id
-            rows.add("answers", (answer_id, response_id, item_id, value, at))
+            add_answer((answer_id, response_id, item_id, value, at))
         responses[instrument] = (response_id, answers, answer_ids)
     return Assessment(patient_id, enrolment_id, invitation_id, community, at, responses, stays)
 

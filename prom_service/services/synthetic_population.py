@@ -26,8 +26,10 @@ Team i holds people i·team_patients … (i+1)·team_patients − 1, so the firs
 from __future__ import annotations
 
 import math
+import multiprocessing
 import secrets
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -39,8 +41,10 @@ from prom_service.db.models import DeprivationDecile, Patient, User
 from prom_service.services import care_team, outcome_sets
 from prom_service.services.errors import Conflict
 from prom_service.services.synthetic_assessments import assess
-from prom_service.services.synthetic_people import SOURCE, CommunityPlan, Ids, Rows, World, person
-from prom_service.services.synthetic_writing import analyse, chunk_transaction, last_ids, move_sequences
+from prom_service.services.synthetic_people import SOURCE, CommunityPlan, Ids, Rows, World, id_caps, person
+from prom_service.services.synthetic_writing import (
+    analyse, chunk_transaction, last_ids, move_sequences, secondary_indexes_rebuilt,
+)
 from prom_service.services.tariffs import load_tariffs, tariff_directory
 
 # (community, share of people, youngest and oldest age)
@@ -89,31 +93,72 @@ def synthesise(parts, patients: int, years: int, *, seed: int = 1, progress: Cal
         horizon_days=settings["invitations.planning_horizon_days"],
         expire_after_days=settings["invitations.expire_after_days"], response_rate=settings["synth.response_rate"],
     )
-    ids = Ids(last_ids(parts.engine))
-    first_patient_id = ids.last["patients"] + 1
-    totals: dict[str, int] = {}
+    totals = _load(parts, world, first_number, patients, progress)
+    return SynthSummary(patients, totals, time.perf_counter() - started, team_codes, settings["synth.user_email"],
+                        password, totals.pop("first_patient_id"))
+
+
+def _load(parts, world: World, first_number: int, patients: int, progress) -> dict[str, int]:
+    """Write the people chunk by chunk, on PostgreSQL from `synth.workers` processes at once."""
+    engine, settings = parts.engine, parts.settings
     chunk = settings["synth.chunk_patients"]
-    for start in range(first_number, first_number + patients, chunk):
-        count = min(chunk, first_number + patients - start)
-        _chunk(parts, world, start, count, ids, totals)
+    base = last_ids(engine)
+    caps = id_caps(world.communities, world.years, world.horizon_days, world.now)
+    jobs = [(index, start, min(chunk, first_number + patients - start))
+            for index, start in enumerate(range(first_number, first_number + patients, chunk))]
+    totals: dict[str, int] = {"first_patient_id": base["patients"] + 1}
+    workers = settings["synth.workers"] if engine.dialect.name == "postgresql" else 1
+    with secondary_indexes_rebuilt(engine, rebuild=patients > base["patients"]):
+        if workers <= 1 or len(jobs) == 1:
+            _Worker.setup(engine, world, base, caps, chunk)
+            done = map(_Worker.run, jobs)
+            _tally(done, totals, progress)
+        else:
+            url = engine.url.render_as_string(hide_password=False)
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context, initializer=_Worker.setup_in_process,
+                                     initargs=(url, world, base, caps, chunk)) as pool:
+                _tally(pool.map(_Worker.run, jobs), totals, progress)
+    move_sequences(engine)
+    analyse(engine)
+    return totals
+
+
+def _tally(done, totals: dict[str, int], progress) -> None:
+    for count, rows in done:
+        for table, n in rows.items():
+            totals[table] = totals.get(table, 0) + n
         if progress:
             progress(count)
-    move_sequences(parts.engine)
-    analyse(parts.engine)
-    return SynthSummary(patients, totals, time.perf_counter() - started, team_codes, settings["synth.user_email"],
-                        password, first_patient_id)
 
 
-def _chunk(parts, world: World, start: int, count: int, ids: Ids, totals: dict[str, int]) -> None:
-    """Generate and write people `start` … `start + count − 1` in one transaction."""
-    with chunk_transaction(parts.engine) as (txid, write):
-        rows, assessments = Rows(), []
-        for number in range(start, start + count):
-            assessments.extend(person(world, number, ids, rows))
-        assess(assessments, txid, ids, rows)
-        write(rows)
-    for table, n in rows.count().items():
-        totals[table] = totals.get(table, 0) + n
+class _Worker:
+    """Generates and writes chunks; one per process, set up once with what every chunk shares."""
+
+    engine = world = base = caps = chunk = None
+
+    @classmethod
+    def setup(cls, engine, world: World, base: dict[str, int], caps: dict[str, int], chunk: int) -> None:
+        cls.engine, cls.world, cls.base, cls.caps, cls.chunk = engine, world, base, caps, chunk
+
+    @classmethod
+    def setup_in_process(cls, url: str, world: World, base, caps, chunk: int) -> None:
+        from prom_service.db.engine import build_engine
+
+        cls.setup(build_engine(url, pool_size=1), world, base, caps, chunk)
+
+    @classmethod
+    def run(cls, job: tuple[int, int, int]) -> tuple[int, dict[str, int]]:
+        """Generate and write people `start` … `start + count − 1` in one transaction."""
+        index, start, count = job
+        ids = Ids.block(cls.base, cls.caps, index, cls.chunk)
+        with chunk_transaction(cls.engine) as (txid, write):
+            rows, assessments = Rows(), []
+            for number in range(start, start + count):
+                assessments.extend(person(cls.world, number, ids, rows))
+            assess(assessments, txid, ids, rows)
+            write(rows)
+        return count, rows.count()
 
 
 def _first_number(parts, append: bool) -> int:
