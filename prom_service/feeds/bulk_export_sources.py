@@ -11,12 +11,12 @@ streams at tens of thousands of resources a second without holding more than one
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, Callable, Sequence
 
+import orjson
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -82,10 +82,12 @@ class Source:
         if not rows:
             return None
         resources = self.build(session, rows)
-        return Batch("".join(f"{_encode(resource)}\n" for resource in resources).encode(), len(resources), rows[-1].id)
+        return Batch(b"".join(_line(resource) for resource in resources), len(resources), rows[-1].id)
 
 
-_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode  # one encoder, not one per line
+def _line(resource: dict[str, Any]) -> bytes:
+    """One NDJSON line: orjson writes compact UTF-8 about ten times faster than the json module."""
+    return orjson.dumps(resource, option=orjson.OPT_APPEND_NEWLINE)
 
 
 @lru_cache(maxsize=None)

@@ -8,6 +8,7 @@ from our own code system, so every Observation is coded and searchable by `code`
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import scoring
@@ -35,6 +36,16 @@ def questionnaire_url(instrument: str) -> str:
 
 def scale_coding(instrument: str, scale: str) -> dict[str, str]:
     """The published code of an instrument scale, else our own `instrument.scale` code."""
+    return dict(_scale_coding(instrument, scale))
+
+
+@lru_cache(maxsize=None)
+def _scale_coding(instrument: str, scale: str) -> tuple[tuple[str, str], ...]:
+    """Looked up once per scale: a bulk export codes millions of Observations from a few dozen scales."""
+    return tuple(_scale_coding_uncached(instrument, scale).items())
+
+
+def _scale_coding_uncached(instrument: str, scale: str) -> dict[str, str]:
     published = scoring.instruments(instrument).codes.get(scale) if instrument in scoring.instruments() else None
     if published:
         return dict(published)
@@ -68,12 +79,13 @@ def questionnaire_response(response: Response, answers: list[Answer]) -> dict[st
 
 def score_observation(score: Score, siblings: list[Score] = ()) -> dict[str, Any]:
     """One scale as an Observation; the primary scale also carries its sibling scales as components."""
+    created = instant(score.created_at)
     resource = {
-        "resourceType": "Observation", "id": f"score-{score.id}", "meta": {"lastUpdated": instant(score.created_at)},
+        "resourceType": "Observation", "id": f"score-{score.id}", "meta": {"lastUpdated": created},
         "status": "final", "category": SURVEY,
         "code": {"coding": [scale_coding(score.instrument, score.scale)], "text": f"{score.instrument} {score.scale}"},
         "subject": {"reference": f"Patient/{score.patient_id}"},
-        "effectiveDateTime": instant(score.observed_at), "issued": instant(score.created_at),
+        "effectiveDateTime": instant(score.observed_at), "issued": created,
         **_value(score), "method": {"text": f"scoring definition {score.definition_version}"},
     }
     if score.band:
@@ -95,11 +107,16 @@ def _value(score: Score) -> dict[str, Any]:
 
 
 def _band(score: Score) -> dict[str, Any]:
-    bands = scoring.instruments(score.instrument).bands.get(score.scale, ()) \
-        if score.instrument in scoring.instruments() else ()
-    label = next((b.label for b in bands if b.id == score.band), score.band)
+    label = _band_label(score.instrument, score.scale, score.band)
     return {"coding": [{"system": BAND_SYSTEM, "code": f"{score.instrument}.{score.band}", "display": label}],
             "text": label}
+
+
+@lru_cache(maxsize=None)
+def _band_label(instrument: str, scale: str, band: str) -> str:
+    """The band's published wording, looked up once per band rather than once per Observation."""
+    bands = scoring.instruments(instrument).bands.get(scale, ()) if instrument in scoring.instruments() else ()
+    return next((b.label for b in bands if b.id == band), band)
 
 
 def lis_observation(lis: LifeImproverScore, community: str, version: int, derived_from: list[str]) -> dict[str, Any]:
