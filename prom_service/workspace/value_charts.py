@@ -24,6 +24,7 @@ from prom_service.workspace.chart import TEXT_COLOUR, ticks_between
 
 WIDTH = 560
 LEFT, RIGHT, TOP, BOTTOM = 190, 64, 12, 36  # the label column, room for value labels, the tick labels
+CHANGE_LIMITS = (-100.0, 100.0)  # a change in the 0–100 Life Improver Score
 ROW = 30
 LABEL_ROOM = 48  # room a value label needs inside the plot, left of a negative bar
 BAR_HEIGHT = 16
@@ -49,6 +50,9 @@ class BarChart:
     bars: tuple[Bar, ...]
     shown: Callable[[float], str] = lambda value: _number(value)
     missing: str = "not enough data"
+    # The figure's possible range (a change in a 0–100 score lies within ±100): an interval reaching past it
+    # is drawn to the edge without its end cap, so a few people's huge uncertainty cannot flatten every bar.
+    limits: tuple[float, float] | None = None
 
     @property
     def has_intervals(self) -> bool:
@@ -60,7 +64,8 @@ class Scale:
     and runs from one round tick to another."""
 
     def __init__(self, chart: BarChart) -> None:
-        values = [0.0] + [v for bar in chart.bars for v in (bar.value, bar.low, bar.high) if v is not None]
+        self.limits = chart.limits or (-math.inf, math.inf)
+        values = [0.0] + [self.clamped(v) for bar in chart.bars for v in (bar.value, bar.low, bar.high) if v is not None]
         low, high = min(values), max(values)
         if low == high:
             high = low + 1
@@ -70,8 +75,11 @@ class Scale:
         self.high = round(math.ceil(high / step) * step, 6)
         self.ticks = ticks_between(self.low, self.high)
 
+    def clamped(self, value: float) -> float:
+        return min(max(value, self.limits[0]), self.limits[1])
+
     def x(self, value: float) -> float:
-        return LEFT + (value - self.low) / (self.high - self.low) * PLOT_WIDTH
+        return LEFT + (self.clamped(value) - self.low) / (self.high - self.low) * PLOT_WIDTH
 
 
 def height_of(chart: BarChart) -> int:
@@ -83,8 +91,7 @@ def svg(chart: BarChart, chart_id: str) -> str:
     scale, height = Scale(chart), height_of(chart)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="prom-chart__svg" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
-        f'focusable="false">',
+        f'width="100%" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false">',
         f'<title id="{chart_id}-title">{escape(chart.title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(describe(chart))}</desc>',
         _grid(scale, height), _rows(chart, scale), "</svg>",
@@ -129,7 +136,7 @@ def _grid(scale: Scale, height: int) -> str:
     lines = "".join(
         f'<line x1="{scale.x(t):.1f}" x2="{scale.x(t):.1f}" y1="{TOP}" y2="{bottom}" stroke="{GRID_COLOUR}"/>'
         f'<text x="{scale.x(t):.1f}" y="{bottom + 18}" text-anchor="middle" font-size="12" fill="{TEXT_COLOUR}">'
-        f'{_number(t)}</text>' for t in scale.ticks
+        f'{_tick(t)}</text>' for t in scale.ticks
     )
     zero = scale.x(0)
     axis = (f'<line class="prom-chart__zero" x1="{zero:.1f}" x2="{zero:.1f}" y1="{TOP}" y2="{bottom}" '
@@ -175,11 +182,13 @@ def _value_label_place(scale: Scale, bar: Bar) -> tuple[float, str]:
 def _whisker(scale: Scale, middle: float, bar: Bar) -> str:
     low, high = scale.x(bar.low), scale.x(bar.high)
     cap = BAR_HEIGHT / 2 + 2
+    caps = "".join(
+        f'<line class="prom-chart__ci-end" x1="{x:.1f}" x2="{x:.1f}" y1="{middle - cap:.1f}" y2="{middle + cap:.1f}"/>'
+        for x, end in ((low, bar.low), (high, bar.high)) if scale.clamped(end) == end
+    )
     return (f'<g class="prom-chart__ci" data-low="{_number(bar.low)}" data-high="{_number(bar.high)}" '
             f'stroke="{CI_COLOUR}" stroke-width="2" aria-hidden="true">'
-            f'<line x1="{low:.1f}" x2="{high:.1f}" y1="{middle:.1f}" y2="{middle:.1f}"/>'
-            f'<line x1="{low:.1f}" x2="{low:.1f}" y1="{middle - cap:.1f}" y2="{middle + cap:.1f}"/>'
-            f'<line x1="{high:.1f}" x2="{high:.1f}" y1="{middle - cap:.1f}" y2="{middle + cap:.1f}"/></g>')
+            f'<line x1="{low:.1f}" x2="{high:.1f}" y1="{middle:.1f}" y2="{middle:.1f}"/>{caps}</g>')
 
 
 def _value_text(chart: BarChart, bar: Bar) -> str:
@@ -195,6 +204,12 @@ def _interval_text(chart: BarChart, bar: Bar) -> str:
 def _clipped(label: str, limit: int = 30) -> str:
     """Labels longer than the label column are cut with an ellipsis; the table and <desc> keep them whole."""
     return label if len(label) <= limit else label[:limit - 1].rstrip() + "…"
+
+
+def _tick(value: float) -> str:
+    """Axis numbers with thousands separated and a true minus sign: `−50`, `20,000`."""
+    text = f"{value:,.0f}" if float(value).is_integer() else _number(value)
+    return text.replace("-", "\u2212")
 
 
 def _number(value: float) -> str:
@@ -239,7 +254,7 @@ def across_communities(report: ValueReport) -> list[tuple[str, BarChart]]:
     rows = [(c.name, c.overall) for c in report.communities]
     charts = [("value-change", BarChart(
         "Mean change in Life Improver Score, with 95% confidence interval", "Mean change (points)", "Community",
-        bars((name, f.mean_change, f.change_ci95) for name, f in rows), shown=signed, missing="needs follow-ups"))]
+        bars((name, f.mean_change, f.change_ci95) for name, f in rows), shown=signed, missing="needs follow-ups", limits=CHANGE_LIMITS))]
     if has_cost(report):
         charts += [
             ("value-per-1000", BarChart(
@@ -266,7 +281,7 @@ def by_decile(community: CommunityValue) -> list[tuple[str, BarChart]]:
         (f"{prefix}-change", BarChart(
             f"{community.name}: mean change in Life Improver Score by IMD decile", "Mean change (points)",
             "IMD decile", bars((label, f.mean_change, f.change_ci95) for label, f in rows), shown=signed,
-            missing="needs follow-ups")),
+            missing="needs follow-ups", limits=CHANGE_LIMITS)),
     ]
 
 
@@ -277,7 +292,7 @@ def by_segment(community: CommunityValue) -> list[tuple[str, BarChart]]:
     charts = [(f"{prefix}-change", BarChart(
         f"{community.name}: mean change in Life Improver Score by usage segment", "Mean change (points)",
         "Usage segment", bars((label, f.mean_change, f.change_ci95) for label, f in rows), shown=signed,
-        missing="needs follow-ups"))]
+        missing="needs follow-ups", limits=CHANGE_LIMITS))]
     if community.overall.total_cost > 0:
         charts.append((f"{prefix}-cost", BarChart(
             f"{community.name}: mean cost of care per person-year by usage segment", "Cost per person-year",

@@ -55,6 +55,7 @@ class TestWhereEachBarFalls:
         svg, scale = parsed(CHANGE), value_charts.Scale(CHANGE)
         whiskers = svg.findall(f".//{SVG}g[@class='prom-chart__ci']")
         assert [(w.get("data-low"), w.get("data-high")) for w in whiskers] == [("5", "15"), ("-9", "1")]
+        assert len(whiskers[0].findall(f"{SVG}line[@class='prom-chart__ci-end']")) == 2
         line = whiskers[0].find(f"{SVG}line")
         assert (float(line.get("x1")), float(line.get("x2"))) == (pytest.approx(scale.x(5), abs=0.1),
                                                                   pytest.approx(scale.x(15), abs=0.1))
@@ -63,6 +64,17 @@ class TestWhereEachBarFalls:
         svg = parsed(CHANGE)
         assert "Perinatal" not in bars_of(svg)
         assert [t.text for t in svg.iter(f"{SVG}text") if t.get("class") == "prom-chart__missing"] == ["not enough data"]
+
+    def test_an_interval_past_the_possible_range_runs_to_the_edge_without_its_end_cap(self):
+        wide = BarChart("Change", "Mean change", "Community", (Bar("Two people", -2.6, -267.3, 262.1), Bar("B", 14)),
+                        limits=value_charts.CHANGE_LIMITS)
+        scale, svg = value_charts.Scale(wide), parsed(wide)
+        assert (scale.low, scale.high) == (-100, 100)
+        whisker = svg.find(f".//{SVG}g[@class='prom-chart__ci']")
+        assert whisker.get("data-low") == "-267.3" and whisker.findall(f"{SVG}line[@class='prom-chart__ci-end']") == []
+        line = whisker.find(f"{SVG}line")
+        assert float(line.get("x1")) == value_charts.LEFT and float(line.get("x2")) == scale.x(100)
+        assert "(95% CI -267.3 to 262.1)" in svg.find(f"{SVG}desc").text
 
     def test_every_value_is_all_zero_or_missing_still_has_an_axis(self):
         empty = BarChart("Nothing yet", "Mean change", "Community", (Bar("A", None), Bar("B", 0)))
