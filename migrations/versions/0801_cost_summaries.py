@@ -37,6 +37,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['patient_id'], ['patients.id'], name=op.f('fk_patient_lookback_costs_patient_id_patients')),
     sa.PrimaryKeyConstraint('patient_id', name=op.f('pk_patient_lookback_costs'))
     )
+    op.create_index(op.f('ix_patient_lookback_costs_spend'), 'patient_lookback_costs', ['spend'], unique=False)
     op.create_table('cost_summary_days',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
@@ -55,6 +56,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('cost_summary_days')
+    op.drop_index(op.f('ix_patient_lookback_costs_spend'), table_name='patient_lookback_costs')
     op.drop_table('patient_lookback_costs')
     op.drop_index(op.f('ix_enrolment_costs_patient_id'), table_name='enrolment_costs')
     op.drop_table('enrolment_costs')

@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import Iterable
 
 from sqlalchemy import (
-    BigInteger, Column, Date, MetaData, Numeric, Table, and_, case, delete, func, insert, literal, or_, select,
+    BigInteger, Column, Date, MetaData, Numeric, Table, and_, case, delete, func, insert, or_, select,
     text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -195,19 +195,38 @@ def lookback_segments(uow: UnitOfWork, scheme: SegmentScheme, as_of: date):
     """(query of (patient_id, segment) for people with some look-back cost, the segment of everybody
     else), or None when the summary is not of `as_of` and the caller must rank from the events.
 
-    Same tiers as `segments.patient_segments`: a person's share is the number of people costing at
-    least as much, over everybody; with no negative costs, people costing nothing share 1 (the last
-    tier), so only the people with a cost need sorting."""
+    The same tiers as `segments.patient_segments` without sorting anyone: a person's share is the number
+    of people costing at least as much, over everybody, and is within a tier's edge exactly when they
+    cost more than the (k+1)-th costliest person, k being the most people the edge allows. That person
+    is found along the index on `spend`. With no negative costs, people costing nothing share 1 and
+    fall in the last tier."""
     state = uow.session.execute(
         select(CostSummaryDay.day, CostSummaryDay.lookback_months).where(CostSummaryDay.id == STATE_ID)).first()
     if state is None or tuple(state) != (as_of, scheme.lookback_months):
         return None
-    people = select(func.count()).select_from(Patient).scalar_subquery()
-    costly = PatientLookbackCost.spend > 0
-    share = func.count().over(order_by=PatientLookbackCost.spend.desc()) * literal(1.0) / people
-    ranked = select(PatientLookbackCost.patient_id, share.label("share")).where(costly).subquery("ranked")
-    tiers = [(ranked.c.share <= s.upper_share, s.code) for s in scheme.segments if s.upper_share is not None]
-    return select(ranked.c.patient_id, case(*tiers, else_=REST).label("segment")), REST
+    people = uow.session.scalar(select(func.count()).select_from(Patient))
+    spend = PatientLookbackCost.spend
+    tiers = [(spend > _threshold(most_within(segment.upper_share, people)), segment.code)
+             for segment in scheme.segments if segment.upper_share is not None]
+    query = select(PatientLookbackCost.patient_id, case(*tiers, else_=REST).label("segment")).where(spend > 0)
+    return query, REST
+
+
+def most_within(share: float, people: int) -> int:
+    """The most people k with k / people ≤ share, compared in floating point as cume_dist() is."""
+    k = min(int(share * people), people)
+    while k < people and (k + 1) / people <= share:
+        k += 1
+    while k > 0 and k / people > share:
+        k -= 1
+    return k
+
+
+def _threshold(k: int):
+    """The (k+1)-th highest look-back cost, or 0 when fewer people than that have any."""
+    spend = PatientLookbackCost.spend
+    ranked = select(spend).where(spend > 0).order_by(spend.desc()).offset(k).limit(1).scalar_subquery()
+    return func.coalesce(ranked, 0)
 
 
 def follow_orm_writes(session: Session) -> None:

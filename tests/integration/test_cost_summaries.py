@@ -20,7 +20,7 @@ from prom_service.db.models.cost_summary import CostSummaryDay, EnrolmentCost, P
 from prom_service.domain.cost_event_rows import read_csv_rows
 from prom_service.services import cost_events, cost_summaries, value_report
 from prom_service.services.access import SYSTEM
-from prom_service.services.segments import segment_scheme
+from prom_service.services.segments import patient_segments, segment_scheme
 from prom_service.services.tariffs import load_tariffs, tariff_directory
 from prom_service.settings import Settings
 from tests.factories import at, make_community, make_cost_event, make_enrolment, make_patient
@@ -171,6 +171,36 @@ class TestTheReportReadsTheSummaries:
         start_lookback(parts)
         with parts.uow() as uow:
             assert cost_summaries.lookback_segments(uow, SCHEME, date(2026, 6, 29)) is None
+
+
+class TestSegmentsFromTheSummary:
+    @pytest.mark.parametrize("edges", [[1, 5, 20, 50], [20, 50], [10, 30, 60]])
+    def test_every_person_lands_in_the_tier_the_ranking_of_the_events_gives(self, parts, edges):
+        """23 people, ties across tier edges, some costing nothing: the same tiers either way."""
+        scheme = segment_scheme(Settings(values={"segments.tier_edges_percent": edges, "segments.lookback_months": 12}))
+        spends = [900, 500, 500, 500, 300, 300, 250, 200, 200, 200, 200, 100, 90, 80, 80, 10, 5, 5, 0, 0, 0]
+        with parts.uow() as uow:
+            for spend in spends:
+                patient = make_patient(uow.session)
+                if spend:
+                    make_cost_event(uow.session, patient, str(spend), "2026-03-01")
+            make_cost_event(uow.session, make_patient(uow.session), "7000", "2024-01-01")  # outside the look-back
+            make_patient(uow.session)
+            uow.commit()
+        with parts.uow() as uow:
+            live = dict(uow.session.execute(patient_segments(scheme, DAY)).all())
+        cost_summaries.rebuild(parts.uow(), DAY, 12)
+        with parts.uow() as uow:
+            query, everybody_else = cost_summaries.lookback_segments(uow, scheme, DAY)
+            summarised = dict(uow.session.execute(query).all())
+        assert {patient: summarised.get(patient, everybody_else) for patient in live} == live
+        assert len(set(live.values())) >= 3
+
+    def test_the_most_people_within_an_edge_is_compared_as_cume_dist_compares(self):
+        assert cost_summaries.most_within(0.2, 100) == 20 and cost_summaries.most_within(0.2, 99) == 19
+        assert cost_summaries.most_within(0.01, 50) == 0 and cost_summaries.most_within(0.5, 1) == 0
+        assert all(k / n <= share < (k + 1) / n for share in (0.01, 0.05, 0.2, 0.5) for n in (1, 7, 100, 1001)
+                   for k in [cost_summaries.most_within(share, n)])
 
 
 class TestTheDailyRoll:

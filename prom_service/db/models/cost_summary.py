@@ -35,7 +35,8 @@ class PatientLookbackCost(Base):
     __tablename__ = "patient_lookback_costs"
 
     patient_id: Mapped[int] = mapped_column(BigId, ForeignKey("patients.id"), primary_key=True)
-    spend: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    # Indexed: the tier edges are found by counting down from the costliest person.
+    spend: Mapped[Decimal] = mapped_column(Numeric(14, 2), index=True)
 
 
 class CostSummaryDay(Base):
