@@ -47,9 +47,9 @@ def drop_database(url: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
 
 
-def base_settings(url: str, var_dir: Path):
-    return load_settings({"environment": "test", "database.url": url, "var_dir": str(var_dir), "secret_key": "k"},
-                         environ={})
+def base_settings(url: str, var_dir: Path, **overrides):
+    return load_settings({"environment": "test", "database.url": url, "var_dir": str(var_dir), "secret_key": "k",
+                          **overrides}, environ={})
 
 
 def seed_due_invitations(url: str, var_dir: Path, how_many: int, *, first: int = 0,

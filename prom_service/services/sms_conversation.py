@@ -19,7 +19,7 @@ from prom_service.channels.sms.reply import parse_answer
 from prom_service.channels.sms.templates import SmsTemplates
 from prom_service.db.models import InboundSms, Invitation, OutboxMessage, OutcomeSetVersion, Patient
 from prom_service.db.unit_of_work import UnitOfWork
-from prom_service.domain.outcome_set import SmsMode
+from prom_service.domain.outcome_set import OutcomeSet, SmsMode
 from prom_service.services import answers, audit, outcome_sets, patient_links
 from prom_service.services.access import Actor
 from prom_service.services.dispatch import DispatchPolicy
@@ -39,19 +39,32 @@ class Inbound:
 
 def handle_inbound(make_uow: Callable[[], UnitOfWork], templates: SmsTemplates, inbound: Inbound, now: datetime,
                    policy: DispatchPolicy) -> str | None:
-    """Act on one inbound text and return the reply to send back (None: send nothing)."""
+    """Act on one inbound text and return the reply to send back (None: send nothing).
+
+    One unit of work from lookup to answer: the person is waiting for the next question, so the
+    webhook spends as few database round trips as it can.
+    """
     with make_uow() as uow:
-        if uow.session.scalar(select(InboundSms.id).where(InboundSms.message_sid == inbound.message_sid)):
-            return None
-        patient = uow.session.scalar(select(Patient).where(Patient.phone_e164 == inbound.from_phone))
-        if patient is None:
+        found = uow.session.execute(select(Patient, _seen(inbound.message_sid))
+                                    .where(Patient.phone_e164 == inbound.from_phone)).first()
+        if found is None:
+            if uow.session.scalar(select(_seen(inbound.message_sid))):
+                return None
             _remember(uow, inbound, None, None, "unknown_sender", now)
             uow.commit()
             return None
-    keyword = classify(inbound.body, opted_out=patient.sms_opted_out_at is not None)
-    if keyword is not None:
-        return _keyword(make_uow, templates, inbound, patient.id, keyword, now, policy)
-    return _answer(make_uow, templates, inbound, patient.id, now, policy)
+        patient, seen = found
+        if seen:
+            return None
+        keyword = classify(inbound.body, opted_out=patient.sms_opted_out_at is not None)
+        if keyword is not None:
+            return _keyword(uow, templates, inbound, patient, keyword, now, policy)
+        return _answer(uow, make_uow, templates, inbound, patient, now, policy)
+
+
+def _seen(message_sid: str):
+    """Whether this MessageSid was handled before: Twilio may deliver a webhook twice."""
+    return select(InboundSms.id).where(InboundSms.message_sid == message_sid).exists()
 
 
 def _remember(uow: UnitOfWork, inbound: Inbound, patient_id, invitation_id, outcome: str, now: datetime) -> None:
@@ -67,23 +80,21 @@ class DuplicateDelivery(Exception):
     """Another request is handling the same MessageSid right now."""
 
 
-def _keyword(make_uow, templates, inbound: Inbound, patient_id: int, keyword: Keyword, now, policy) -> str:
-    with make_uow() as uow:
-        patient = uow.session.get(Patient, patient_id)
-        language = templates.language_for(patient.language)
-        _remember(uow, inbound, patient_id, None, keyword.name.lower(), now)
-        if keyword is Keyword.OPT_OUT:
-            _opt_out(uow, patient, now)
-            reply = templates.render("stop_confirmation", language, programme=policy.programme.name)
-        elif keyword is Keyword.OPT_IN:
-            patient.sms_opted_out_at, patient.sms_opt_out_source = None, None
-            audit.record(uow, _patient_actor(patient), "sms.opted_in", now, patient_id=patient.id)
-            reply = templates.render("start_confirmation", language, programme=policy.programme.name)
-        else:
-            reply = templates.render("help", language, programme=policy.programme.name,
-                                     contact=policy.programme.help_contact)
-        uow.commit()
-        return reply
+def _keyword(uow: UnitOfWork, templates, inbound: Inbound, patient: Patient, keyword: Keyword, now, policy) -> str:
+    language = templates.language_for(patient.language)
+    _remember(uow, inbound, patient.id, None, keyword.name.lower(), now)
+    if keyword is Keyword.OPT_OUT:
+        _opt_out(uow, patient, now)
+        reply = templates.render("stop_confirmation", language, programme=policy.programme.name)
+    elif keyword is Keyword.OPT_IN:
+        patient.sms_opted_out_at, patient.sms_opt_out_source = None, None
+        audit.record(uow, _patient_actor(patient), "sms.opted_in", now, patient_id=patient.id)
+        reply = templates.render("start_confirmation", language, programme=policy.programme.name)
+    else:
+        reply = templates.render("help", language, programme=policy.programme.name,
+                                 contact=policy.programme.help_contact)
+    uow.commit()
+    return reply
 
 
 def _opt_out(uow: UnitOfWork, patient: Patient, now: datetime) -> None:
@@ -102,34 +113,32 @@ def _patient_actor(patient: Patient) -> Actor:
     return Actor(kind="patient", id=str(patient.id))
 
 
-def _answer(make_uow, templates, inbound: Inbound, patient_id: int, now, policy) -> str | None:
-    with make_uow() as uow:
-        patient = uow.session.get(Patient, patient_id)
-        invitation = _conversation(uow, patient_id)
-        language = templates.language_for(patient.language)
-        if invitation is None:
-            _remember(uow, inbound, patient_id, None, "unmatched", now)
-            uow.commit()
-            return None
-        texted = _texted(uow, invitation)
-        position = answers.progress_of(uow, invitation.id).next_item
-        if position is None or position[0] not in texted:
-            return _continue_online(uow, templates, inbound, patient_id, invitation, language, now, policy)
-        item = next(i for i in scoring.instruments(position[0]).items if i.id == position[1])
-        value = parse_answer(inbound.body, option_pairs(item)) if item.options else _in_range(inbound.body, item)
-        if value is None:
-            return _reask(uow, templates, inbound, patient, invitation, item, language, now, policy)
-        _remember(uow, inbound, patient_id, invitation.id, "answer", now)
+def _answer(uow: UnitOfWork, make_uow, templates, inbound: Inbound, patient: Patient, now, policy) -> str | None:
+    language = templates.language_for(patient.language)
+    found = _conversation(uow, patient.id)
+    if found is None:
+        _remember(uow, inbound, patient.id, None, "unmatched", now)
         uow.commit()
-        invitation_id = invitation.id
-    progress = answers.record_answer(make_uow(), invitation_id, position[0], position[1], value, "sms", now,
-                                     raw_text=inbound.body[:160])
+        return None
+    invitation, outcome_set = found
+    texted = by_text(outcome_set, list(invitation.instruments))
+    position = answers.progress_of(uow, invitation.id).next_item
+    if position is None or position[0] not in texted:
+        return _continue_online(uow, templates, inbound, patient.id, invitation, language, now, policy)
+    item = next(i for i in scoring.instruments(position[0]).items if i.id == position[1])
+    value = parse_answer(inbound.body, option_pairs(item)) if item.options else _in_range(inbound.body, item)
+    if value is None:
+        return _reask(uow, templates, inbound, patient, invitation, item, language, now, policy)
+    _remember(uow, inbound, patient.id, invitation.id, "answer", now)
+    progress = answers.record_answer(_same_transaction(uow), invitation.id, position[0], position[1], value, "sms",
+                                     now, raw_text=inbound.body[:160])
     return _after_answer(make_uow, templates, language, texted, progress, policy, now)
 
 
-def _texted(uow: UnitOfWork, invitation: Invitation) -> list[str]:
-    version = uow.session.get(OutcomeSetVersion, invitation.outcome_set_version_id)
-    return by_text(outcome_sets.outcome_set_of(version), list(invitation.instruments))
+def _same_transaction(uow: UnitOfWork) -> UnitOfWork:
+    """A unit of work over `uow`'s own session: the text is remembered and its answer recorded in one
+    commit, so a crash between the two cannot leave a reply marked handled with its answer lost."""
+    return UnitOfWork(lambda: uow.session)
 
 
 def _continue_online(uow, templates, inbound, patient_id, invitation, language, now, policy) -> str:
@@ -140,14 +149,16 @@ def _continue_online(uow, templates, inbound, patient_id, invitation, language, 
     return templates.render("continue_online", language, link=link)
 
 
-def _conversation(uow: UnitOfWork, patient_id: int) -> Invitation | None:
-    """The person's open SMS questionnaire being asked one question per text, newest first."""
-    for invitation in uow.session.scalars(select(Invitation).where(
+def _conversation(uow: UnitOfWork, patient_id: int) -> tuple[Invitation, OutcomeSet] | None:
+    """The person's open SMS questionnaire asked one question per text (newest first), with its outcome set."""
+    rows = uow.session.execute(select(Invitation, OutcomeSetVersion).join(
+        OutcomeSetVersion, OutcomeSetVersion.id == Invitation.outcome_set_version_id).where(
             Invitation.patient_id == patient_id, Invitation.channel == "sms", Invitation.status.in_(AWAITING),
-    ).order_by(Invitation.sent_at.desc())):
-        version = uow.session.get(OutcomeSetVersion, invitation.outcome_set_version_id)
-        if sms_mode(outcome_sets.outcome_set_of(version), list(invitation.instruments)) is SmsMode.CONVERSATION:
-            return invitation
+    ).order_by(Invitation.sent_at.desc())).all()
+    for invitation, version in rows:
+        outcome_set = outcome_sets.outcome_set_of(version)
+        if sms_mode(outcome_set, list(invitation.instruments)) is SmsMode.CONVERSATION:
+            return invitation, outcome_set
     return None
 
 
