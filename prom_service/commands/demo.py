@@ -37,12 +37,12 @@ def load() -> None:
 
 @demo.command("synth")
 @click.option("--patients", type=click.IntRange(min=1), required=True, help="How many people to generate.")
-@click.option("--years", type=click.IntRange(min=1, max=20), default=1, show_default=True,
-              help="Years of history, ending now: people join at random times within them.")
+@click.option("--years", type=click.FloatRange(min=0.1, max=20), default=1.0, show_default=True,
+              help="Years of history, ending now: people join at random times within them (0.6 = about 7 months).")
 @click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same population.")
 @click.option("--append", is_flag=True, help="Add to a database that already holds patients.")
 @with_appcontext
-def synth(patients: int, years: int, seed: int, append: bool) -> None:
+def synth(patients: int, years: float, seed: int, append: bool) -> None:
     """Generate a synthetic population (fictional identities) straight into the configured database."""
     parts = current_app.extensions["prom"]
     with click.progressbar(length=patients, label="synthesising people", file=click.get_text_stream("stderr")) as bar:

@@ -117,13 +117,13 @@ class Ids:
         return self.last[table]
 
 
-def id_caps(communities, years: int, horizon_days: int, now: datetime) -> dict[str, int]:
+def id_caps(communities, years: float, horizon_days: int, now: datetime) -> dict[str, int]:
     """The most rows one person can have in each table, from the longest schedule and the busiest care."""
-    invitations = 1 + max(len(plan(c.outcome_set.schedule, now - timedelta(days=years * 366), now + timedelta(
+    invitations = 1 + max(len(plan(c.outcome_set.schedule, now - timedelta(days=int(years * 366) + 1), now + timedelta(
         days=horizon_days))) for c in communities)
     instruments = max(len(c.outcome_set.instrument_ids) for c in communities)
     items = max(sum(len(scoring.instruments(i).item_ids) for i in c.outcome_set.instrument_ids) for c in communities)
-    days = (years + 1) * 366 + 1
+    days = int((years + 1) * 366) + 1
     costs = 2 + int(sum(max(unwell, well) for _, unwell, well, _ in ACTIVITY) * days / 365 + max(ADMISSIONS_PER_YEAR)
                     * days / 365) + len(ACTIVITY)
     scores_each = 4 + instruments * 2 * MAX_SCALES
@@ -146,7 +146,7 @@ class World:
     lsoas: tuple[tuple[str, int], ...]
     tariffs: TariffBook
     now: datetime
-    years: int
+    years: float
     seed: int
     horizon_days: int
     expire_after_days: int
@@ -171,7 +171,7 @@ def person(world: World, number: int, ids: Ids, rows: Rows) -> list[Assessment]:
     rng = random.Random(f"{world.seed}/{number}")
     community = _choose_community(world, rng)
     lsoa, decile = world.lsoas[rng.randrange(len(world.lsoas))]
-    enrolled_at = world.now - timedelta(seconds=rng.randrange(60, world.years * 365 * 86400))
+    enrolled_at = world.now - timedelta(seconds=rng.randrange(60, int(world.years * 365 * 86400)))
     team_id = world.team_ids[min(number // world.team_size, len(world.team_ids) - 1)]
     patient_id = _patient(world, number, community, lsoa, team_id, enrolled_at, ids, rows, rng)
     enrolment_id = ids.take("enrolments")

@@ -4,6 +4,8 @@ Stable entry point (benchmarks and other tools call it):
 
     synthesise(parts, patients, years, *, seed=1, progress=None, append=False) -> SynthSummary
 
+`years` may be fractional (0.6: people joined over the last seven months or so).
+
 `parts` is the app's `bootstrap.Parts` (settings, engine, uow, clock: "now" is `parts.clock.now()`);
 `progress(n)` is called after each chunk with the number of people just written. The summary gives the
 row counts per table, the seconds taken, the care teams, and the care-team user to sign in as.
@@ -75,11 +77,11 @@ class SynthSummary:
         return self.rows.get("scores", 0)
 
 
-def synthesise(parts, patients: int, years: int, *, seed: int = 1, progress: Callable[[int], None] | None = None,
+def synthesise(parts, patients: int, years: float, *, seed: int = 1, progress: Callable[[int], None] | None = None,
                append: bool = False) -> SynthSummary:
     """Generate `patients` people with `years` of history ending now; refuse a populated database unless `append`."""
-    if patients < 1 or years < 1:
-        raise ValueError("patients and years must each be at least 1")
+    if patients < 1 or years <= 0:
+        raise ValueError("patients must be at least 1 and years above 0")
     started = time.perf_counter()
     now = parts.clock.now()
     first_number = _first_number(parts, append)

@@ -76,17 +76,43 @@ def _copy(cursor, rows: Rows) -> None:
 # COPY text format: backslash, tab, newline and carriage return are escaped; NULL is \N.
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 NULL = "\\N"
+
+
+def _escaped(value: str) -> str:
+    """Most values need no escaping; `in` checks are far cheaper than `translate` on every one."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_ESCAPES)
+    return value
+
+
 _TEXT = {
-    str: lambda value: value.translate(_ESCAPES),
-    int: str, float: repr, Decimal: str, date: date.isoformat, datetime: datetime.isoformat,
+    str: _escaped, int: str, float: repr, Decimal: str, date: date.isoformat,
     bool: lambda value: "t" if value else "f", type(None): lambda value: NULL,
 }
 
 
+class _Stamps(dict):
+    """Timestamps as text, each datetime object formatted once: an assessment's rows share one moment."""
+
+    def __missing__(self, key: int) -> str:
+        raise KeyError(key)
+
+    def text(self, moment: datetime) -> str:
+        found = self.get(id(moment))
+        if found is None or found[0] is not moment:
+            found = self[id(moment)] = (moment, moment.isoformat())
+        return found[1]
+
+
 def _lines(found: list[tuple], json_at: list[int]) -> list[str]:
     """Rows as COPY lines; a JSON value shared by consecutive rows (a result's provenance) is encoded once."""
-    text, lines = _TEXT, []
+    text, stamps, lines = _TEXT, _Stamps(), []
     cached: dict[int, tuple[object, str]] = {}
+
+    def field(value) -> str:
+        kind = type(value)
+        return stamps.text(value) if kind is datetime else text[kind](value)
+
     for row in found:
         if json_at:
             row = list(row)
@@ -94,12 +120,12 @@ def _lines(found: list[tuple], json_at: list[int]) -> list[str]:
                 value = row[index]
                 last = cached.get(index)
                 if last is None or last[0] is not value:
-                    last = cached[index] = (value, _json(value).translate(_ESCAPES))
+                    last = cached[index] = (value, _escaped(_json(value)))
                 row[index] = last[1]
-            lines.append("\t".join([value if index in json_at else text[type(value)](value)
+            lines.append("\t".join([value if index in json_at else field(value)
                                      for index, value in enumerate(row)]) + "\n")
         else:
-            lines.append("\t".join([text[type(value)](value) for value in row]) + "\n")
+            lines.append("\t".join([field(value) for value in row]) + "\n")
     return lines
 
 
