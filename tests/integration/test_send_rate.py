@@ -29,34 +29,42 @@ class ArrivalTimes(FakeTwilio):
         return super().answer(path, form, headers)
 
 
+class FrozenClock:
+    """Local time that stands still, so only the shared schedule (database time) moves the waits."""
+
+    def __call__(self) -> float:
+        return 100.0
+
+
 class TestSchedule:
     @pytest.mark.postgres_only
     def test_two_workers_share_one_schedule(self, parts):
-        first, second = (FleetSendRate(parts.uow, rate=10, reservation_seconds=0, name="t1") for _ in range(2))
+        first, second = (FleetSendRate(parts.uow, rate=1, reservation_seconds=0, name="t1", clock=FrozenClock())
+                         for _ in range(2))
         waits = [first.take(), second.take(), first.take(), second.take()]
-        assert waits[0] == 0.0
-        assert waits[1:] == pytest.approx([0.1, 0.2, 0.3], abs=0.03), "slots one tenth of a second apart"
+        assert waits == pytest.approx([0.0, 1.0, 2.0, 3.0], abs=0.25), "one slot a second, taken in turn"
 
     @pytest.mark.postgres_only
     def test_a_long_text_takes_a_slot_per_segment(self, parts):
-        rate = FleetSendRate(parts.uow, rate=10, reservation_seconds=0, name="t2")
-        rate.take(3)
-        assert rate.take() == pytest.approx(0.3, abs=0.03)
+        rate = FleetSendRate(parts.uow, rate=1, reservation_seconds=0, name="t2", clock=FrozenClock())
+        assert rate.take(3) == 0.0
+        assert rate.take() == pytest.approx(3.0, abs=0.25)
 
     @pytest.mark.postgres_only
     def test_one_round_trip_reserves_a_stretch_the_next_worker_waits_behind(self, parts):
-        first = FleetSendRate(parts.uow, rate=100, reservation_seconds=0.5, name="t3")
-        second = FleetSendRate(parts.uow, rate=100, reservation_seconds=0.5, name="t3")
-        assert [first.take() for _ in range(3)] == pytest.approx([0.0, 0.01, 0.02], abs=0.01)
-        assert second.take() == pytest.approx(0.5, abs=0.03), "behind the first worker's 50 reserved slots"
+        first = FleetSendRate(parts.uow, rate=10, reservation_seconds=5, name="t3", clock=FrozenClock())
+        second = FleetSendRate(parts.uow, rate=10, reservation_seconds=5, name="t3", clock=FrozenClock())
+        assert [first.take() for _ in range(3)] == pytest.approx([0.0, 0.1, 0.2]), "handed out locally"
+        assert second.take() == pytest.approx(5.0, abs=0.25), "behind the first worker's 50 reserved slots"
 
     @pytest.mark.postgres_only
-    def test_unused_time_is_not_saved_up_for_a_burst(self, parts):
-        rate = FleetSendRate(parts.uow, rate=20, reservation_seconds=0, name="t4")
+    def test_unused_time_is_not_saved_up_beyond_the_burst(self, parts):
+        rate = FleetSendRate(parts.uow, rate=2, reservation_seconds=0, burst_seconds=0, name="t4",
+                             clock=FrozenClock())
         rate.take()
-        time.sleep(0.3)
+        time.sleep(0.6)
         assert rate.take() == 0.0
-        assert rate.take() == pytest.approx(0.05, abs=0.02)
+        assert rate.take() == pytest.approx(0.5, abs=0.2)
 
     def test_sqlite_keeps_the_process_bucket(self, parts):
         if parts.engine.dialect.name != "sqlite":
@@ -71,7 +79,7 @@ class TestSchedule:
 @pytest.mark.postgres_only
 class TestFleet:
     def test_four_workers_together_keep_to_the_limit(self, fresh_database_url, tmp_path):
-        limit, texts = 40.0, 160
+        limit, texts = 20.0, 100
         seed(fresh_database_url, tmp_path, texts)
         with ArrivalTimes() as fake:
             env = worker_env(fresh_database_url, fake, tmp_path, PROM_SMS_MAX_SEGMENTS_PER_SECOND=str(limit))
@@ -85,5 +93,7 @@ class TestFleet:
         assert len(keys) == texts and max(keys.values()) == 1, "every text once"
         steady = arrivals[texts // 10:]  # past the start, when workers are still starting and dispatching
         achieved = (len(steady) - 1) * (sent / texts) / (steady[-1] - steady[0])
-        assert achieved == pytest.approx(limit, rel=0.03), f"{achieved:.2f} segments/s for a limit of {limit}"
+        # Never above the limit (four separate buckets would give four times it); a little below only
+        # when a busy shared machine slows the workers themselves.
+        assert limit * 0.9 <= achieved <= limit * 1.03, f"{achieved:.2f} segments/s for a limit of {limit}"
         assert outbox_states(fresh_database_url, tmp_path) == Counter({"sent": texts})
