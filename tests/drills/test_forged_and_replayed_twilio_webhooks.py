@@ -11,6 +11,7 @@ phone number reaches a log line, forged or not.
 from __future__ import annotations
 
 import logging
+import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor

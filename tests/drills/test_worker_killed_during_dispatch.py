@@ -57,7 +57,8 @@ class TestAWorkerKilledMidBatch:
                                  PROM_SCHEDULER_LEASE_SECONDS=LEASE_SECONDS)
                 workers = [start_worker(env) for _ in range(WORKERS)]
                 victim, survivors = workers[0], workers[1:]
-                wait_until(lambda: claimed_by(watcher, victim.pid) > 1 and len(fake.requests) >= 10, 60,
+                kill_after = max(10, INVITATIONS // 10)
+                wait_until(lambda: claimed_by(watcher, victim.pid) > 1 and len(fake.requests) >= kill_after, 120,
                            "the victim holds a claimed batch mid-send")
                 held = claimed_by(watcher, victim.pid)
                 victim.send_signal(signal.SIGKILL)

@@ -25,9 +25,9 @@ def delivered(parts) -> int:
 
 def main() -> int:
     parts = bootstrap(load_settings())
-    dispatch = WebhookDispatch(make_uow=parts.uow, clock=parts.clock, pseudonym_key=lambda: pseudonym_key(parts.settings),
-                               policy=WebhookPolicy(lease_seconds=int(os.environ["PROM_DRILL_WEBHOOK_LEASE_SECONDS"]),
-                                                    timeout_seconds=30))
+    policy = WebhookPolicy(lease_seconds=int(os.environ["PROM_DRILL_WEBHOOK_LEASE_SECONDS"]), timeout_seconds=30)
+    dispatch = WebhookDispatch(make_uow=parts.uow, clock=parts.clock, policy=policy,
+                               pseudonym_key=lambda: pseudonym_key(parts.settings))
     expected = int(os.environ["PROM_DRILL_EXPECT_DELIVERED"])
     deadline = time.monotonic() + 240
     while delivered(parts) < expected:
