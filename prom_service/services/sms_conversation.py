@@ -45,21 +45,32 @@ def handle_inbound(make_uow: Callable[[], UnitOfWork], templates: SmsTemplates, 
     webhook spends as few database round trips as it can.
     """
     with make_uow() as uow:
-        found = uow.session.execute(select(Patient, _seen(inbound.message_sid))
-                                    .where(Patient.phone_e164 == inbound.from_phone)).first()
-        if found is None:
+        rows = uow.session.execute(_sender_and_open_questionnaires(inbound)).all()
+        if not rows:
             if uow.session.scalar(select(_seen(inbound.message_sid))):
                 return None
             _remember(uow, inbound, None, None, "unknown_sender", now)
             uow.commit()
             return None
-        patient, seen = found
+        patient, seen = rows[0][0], rows[0][1]
         if seen:
             return None
         keyword = classify(inbound.body, opted_out=patient.sms_opted_out_at is not None)
         if keyword is not None:
             return _keyword(uow, templates, inbound, patient, keyword, now, policy)
-        return _answer(uow, make_uow, templates, inbound, patient, now, policy)
+        open_ones = [(invitation, version) for who, _, invitation, version in rows if who is patient and invitation]
+        return _answer(uow, make_uow, templates, inbound, patient, open_ones, now, policy)
+
+
+def _sender_and_open_questionnaires(inbound: Inbound):
+    """In one statement: the person texting, whether this MessageSid was seen before, and each of their
+    SMS questionnaires awaiting answers with its outcome-set version (newest first; none: one row)."""
+    return (select(Patient, _seen(inbound.message_sid), Invitation, OutcomeSetVersion)
+            .outerjoin(Invitation, (Invitation.patient_id == Patient.id) & (Invitation.channel == "sms")
+                       & Invitation.status.in_(AWAITING))
+            .outerjoin(OutcomeSetVersion, OutcomeSetVersion.id == Invitation.outcome_set_version_id)
+            .where(Patient.phone_e164 == inbound.from_phone)
+            .order_by(Patient.id, Invitation.sent_at.desc()))
 
 
 def _seen(message_sid: str):
@@ -113,9 +124,10 @@ def _patient_actor(patient: Patient) -> Actor:
     return Actor(kind="patient", id=str(patient.id))
 
 
-def _answer(uow: UnitOfWork, make_uow, templates, inbound: Inbound, patient: Patient, now, policy) -> str | None:
+def _answer(uow: UnitOfWork, make_uow, templates, inbound: Inbound, patient: Patient,
+            open_ones: list[tuple[Invitation, OutcomeSetVersion]], now, policy) -> str | None:
     language = templates.language_for(patient.language)
-    found = _conversation(uow, patient.id)
+    found = _conversation(open_ones)
     if found is None:
         _remember(uow, inbound, patient.id, None, "unmatched", now)
         uow.commit()
@@ -149,13 +161,9 @@ def _continue_online(uow, templates, inbound, patient_id, invitation, language, 
     return templates.render("continue_online", language, link=link)
 
 
-def _conversation(uow: UnitOfWork, patient_id: int) -> tuple[Invitation, OutcomeSet] | None:
-    """The person's open SMS questionnaire asked one question per text (newest first), with its outcome set."""
-    rows = uow.session.execute(select(Invitation, OutcomeSetVersion).join(
-        OutcomeSetVersion, OutcomeSetVersion.id == Invitation.outcome_set_version_id).where(
-            Invitation.patient_id == patient_id, Invitation.channel == "sms", Invitation.status.in_(AWAITING),
-    ).order_by(Invitation.sent_at.desc())).all()
-    for invitation, version in rows:
+def _conversation(open_ones: list[tuple[Invitation, OutcomeSetVersion]]) -> tuple[Invitation, OutcomeSet] | None:
+    """Of the person's open SMS questionnaires (newest first), the one asked one question per text."""
+    for invitation, version in open_ones:
         outcome_set = outcome_sets.outcome_set_of(version)
         if sms_mode(outcome_set, list(invitation.instruments)) is SmsMode.CONVERSATION:
             return invitation, outcome_set
