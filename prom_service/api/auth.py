@@ -5,12 +5,11 @@ from __future__ import annotations
 import functools
 from typing import Callable
 
-from flask import current_app, g, request
+from flask import Response, after_this_request, current_app, g, request
 from flask_smorest import abort
 
 from prom_service.services import api_clients, audit
 from prom_service.services.access import Actor
-from prom_service.services.errors import ServiceError
 
 BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="prom"'}
 
@@ -26,16 +25,10 @@ def requires_scope(scope: str) -> Callable:
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             g.actor = _authenticate()
+            after_this_request(_audited)
             if scope not in g.actor.scopes and "admin" not in g.actor.scopes:
-                _audit(403)
                 abort(403, message=f"This key lacks the {scope!r} scope.")
-            try:
-                result = view(*args, **kwargs)
-            except Exception as error:
-                _audit(_status_of(error))
-                raise
-            _audit(result[1] if isinstance(result, tuple) and len(result) > 1 else 200)
-            return result
+            return view(*args, **kwargs)
 
         wrapper._prom_scope = scope  # read by the OpenAPI security annotation
         return wrapper
@@ -57,14 +50,11 @@ def _authenticate() -> Actor:
         return Actor(kind="api_client", id=str(client.id), team_ids=teams, scopes=frozenset(client.scopes))
 
 
-def _status_of(error: Exception) -> int:
-    """The status the error handlers answer with, so the trail shows a refused patient as the 404 the
-    caller got, not as a 500."""
-    from prom_service.api import SERVICE_ERROR_STATUS
-
-    if isinstance(error, ServiceError):
-        return next((code for kind, code in SERVICE_ERROR_STATUS.items() if isinstance(error, kind)), 400)
-    return getattr(error, "code", None) or 500
+def _audited(response: Response) -> Response:
+    """Audit the call once its answer is made, with the status the caller really got, whichever error
+    handler (problem+json, FHIR OperationOutcome) made it: a refused patient is a 404 in the trail too."""
+    _audit(response.status_code)
+    return response
 
 
 def _asked_patient() -> int | None:
