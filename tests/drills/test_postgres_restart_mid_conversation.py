@@ -4,9 +4,9 @@ The failure rehearsed: the database restarts (a failover, a minor upgrade, an OO
 web app whose connection pool holds connections the restart has cut. Twilio does not retry a failed
 inbound webhook by default, so what must hold is: the first reply posted after the restart is taken and
 the next question comes back (the pool notices dead connections before using them); and a reply that
-arrives while the database is down gets a 5xx, so Twilio's log shows the failure and nothing is
-silently dropped — it is not stored, and the same text posted again once the database is back is taken
-once. The worker side (dispatch, delivery) carries on after the restart too.
+arrives while the database is down gets a 5xx (and /readyz a 503), so Twilio's log shows the failure
+and nothing is silently dropped: it is not stored, and the same text posted again once the database is
+back is taken once. The worker side (dispatch, delivery) carries on after the restart too.
 
 It runs on a private cluster started for the drill (never the shared server), on the PostgreSQL pass.
 """
@@ -16,6 +16,8 @@ from __future__ import annotations
 import logging
 import os
 import re
+import urllib.error
+import urllib.request
 from datetime import datetime, timezone
 
 import pytest
@@ -73,6 +75,15 @@ def reply(served, sid: str, body: str):
     return post_signed(url, form, token=served.fake.auth_token, public_url=url)
 
 
+def readiness(served) -> int:
+    try:
+        with urllib.request.urlopen(f"{served.base}/readyz", timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code
+
+
 def question_number(twiml: str) -> int:
     found = re.search(r"(\d)/9", twiml)
     assert found, twiml
@@ -101,7 +112,10 @@ class TestPostgresRestartMidConversation:
 
         cluster.stop()
         during = reply(served, "SM" + "b" * 32, "2")
+        not_ready = readiness(served)
         cluster.start()
+        assert not_ready == 503, "a load balancer is told to stop sending traffic"
+        assert readiness(served) == 200, "and to start again"
         assert during.status >= 500, "Twilio is told the reply was not taken"
         assert PHONE not in during.body and "Traceback" not in during.body
         assert answers(served) == asked - 1, "nothing half-stored"
