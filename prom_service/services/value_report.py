@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
-from sqlalchemy import Date, Integer, and_, case, func, literal, select, text
+from sqlalchemy import ARRAY, Date, Float, Integer, and_, case, cast, func, literal, select, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -62,18 +63,20 @@ def value_report(
     with uow:
         _allow_memory_for_sorting(uow)
         communities = _communities(uow, community)
-        tallies = _tallies(uow, actor, scheme, as_of, [row.id for row in communities])
+        tallies = _tallies(uow, actor, scheme, as_of, [row.id for row in communities], community is None)
         return ValueReport(as_of, scheme.lookback_months, tuple(
             _community_value(row, tallies.get(row.id, {}), scheme) for row in communities
         ))
 
 
 def _allow_memory_for_sorting(uow: UnitOfWork) -> None:
-    """PostgreSQL's default 4 MB work_mem sends the ranking sorts to disk; this transaction may use more.
-    JIT compilation is off: on this one-off query it costs about a second and saves nothing."""
+    """Settings for this one transaction, each measured at a million enrolments (benchmarks/value_report.py):
+    enough work_mem for the per-enrolment aggregates to stay in memory (PostgreSQL's 4 MB default sends
+    them to disk); no JIT, which costs about a second to compile this query and saves nothing; and no
+    parallel workers, because each worker would rebuild every per-enrolment aggregate for itself."""
     if uow.session.get_bind().dialect.name == "postgresql":
-        uow.session.execute(text("SET LOCAL work_mem = '64MB'"))
-        uow.session.execute(text("SET LOCAL jit = off"))
+        for setting in ("work_mem = '256MB'", "jit = off", "max_parallel_workers_per_gather = 0"):
+            uow.session.execute(text(f"SET LOCAL {setting}"))
 
 
 def _communities(uow: UnitOfWork, code: str | None) -> list[Community]:
@@ -116,11 +119,12 @@ def _days_between_sqlite(element, compiler, **kw):
     return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
 
 
-def _tallies(uow: UnitOfWork, actor: Actor, scheme: SegmentScheme, as_of: date, community_ids: list[int]) -> dict:
+def _tallies(uow: UnitOfWork, actor: Actor, scheme: SegmentScheme, as_of: date, community_ids: list[int],
+             everybody: bool = False) -> dict:
     """{community_id: {(segment, decile): Tally}} from one grouped query."""
     if not community_ids:
         return {}
-    cycles = _cycles(uow, actor, scheme, as_of, community_ids)
+    cycles = _cycles(uow, actor, scheme, as_of, community_ids, everybody)
     paired = and_(cycles.c.baseline.is_not(None), cycles.c.latest.is_not(None))
     change = cycles.c.latest - cycles.c.baseline
 
@@ -156,17 +160,21 @@ def _decimal(value) -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
-def _cycles(uow: UnitOfWork, actor: Actor, scheme: SegmentScheme, as_of: date, community_ids: list[int]):
+def _cycles(uow: UnitOfWork, actor: Actor, scheme: SegmentScheme, as_of: date, community_ids: list[int],
+            everybody: bool):
     """One row per enrolment in the communities, with everything the tallies sum."""
     end_of_day = datetime.combine(as_of, time.max, timezone.utc)
     report_day = literal(as_of, Date)
     enrolled_on = func.date(Enrolment.enrolled_at)
     ends_on = case((Enrolment.left_at < end_of_day, func.date(Enrolment.left_at)), else_=report_day)
     in_scope = Enrolment.community_id.in_(community_ids), Enrolment.enrolled_at <= end_of_day
-    scoped_ids = select(Enrolment.id).where(*in_scope)
-    lis = _baseline_and_latest(end_of_day, scoped_ids)
+    # Scores and invitations are narrowed to the report's enrolments only when it is not about everybody:
+    # the join below drops the rest anyway, and checking a million ids costs more than it saves.
+    scoped_ids = None if everybody else select(Enrolment.id).where(*in_scope)
+    postgres = uow.session.get_bind().dialect.name == "postgresql"
+    lis = (_baseline_and_latest_by_arrays if postgres else _baseline_and_latest)(end_of_day, scoped_ids)
     invitations = _invitation_counts(end_of_day, scoped_ids)
-    at_home = _latest_days_at_home(end_of_day)
+    at_home = (_latest_days_at_home_by_arrays if postgres else _latest_days_at_home)(end_of_day)
     segments, everybody_else = _segments(uow, scheme, as_of)
     query = (
         select(
@@ -193,23 +201,57 @@ def _cycles(uow: UnitOfWork, actor: Actor, scheme: SegmentScheme, as_of: date, c
 
 
 def _baseline_and_latest(end_of_day: datetime, scoped_ids):
-    """Per enrolment: the first LIS with a value, and the last when it is another assessment."""
-    ordered = (LifeImproverScore.observed_at, LifeImproverScore.id)
+    """Per enrolment: the first LIS with a value, and the last when it is another assessment. One sort:
+    each score's position in its enrolment and how many the enrolment has come from the same window."""
+    enrolment = LifeImproverScore.enrolment_id
     ranked = select(
-        LifeImproverScore.enrolment_id, LifeImproverScore.value,
-        func.row_number().over(partition_by=LifeImproverScore.enrolment_id, order_by=ordered).label("first"),
-        func.row_number().over(
-            partition_by=LifeImproverScore.enrolment_id, order_by=[column.desc() for column in ordered]
-        ).label("last"),
+        enrolment, LifeImproverScore.value,
+        func.row_number().over(partition_by=enrolment, order_by=(LifeImproverScore.observed_at, LifeImproverScore.id))
+        .label("position"),
+        func.count().over(partition_by=enrolment).label("scored"),
     ).where(
-        LifeImproverScore.enrolment_id.in_(scoped_ids), LifeImproverScore.value.is_not(None),
+        *_among(enrolment, scoped_ids), LifeImproverScore.value.is_not(None),
         LifeImproverScore.observed_at <= end_of_day,
     ).subquery("ranked_lis")
+    last = and_(ranked.c.position == ranked.c.scored, ranked.c.scored > 1)
     return select(
         ranked.c.enrolment_id,
-        func.max(case((ranked.c.first == 1, ranked.c.value))).label("baseline"),
-        func.max(case((and_(ranked.c.last == 1, ranked.c.first > 1), ranked.c.value))).label("latest"),
+        func.max(case((ranked.c.position == 1, ranked.c.value))).label("baseline"),
+        func.max(case((last, ranked.c.value))).label("latest"),
     ).group_by(ranked.c.enrolment_id).subquery("lis")
+
+
+def _among(column, ids) -> tuple:
+    return () if ids is None else (column.in_(ids),)
+
+
+def _in_order(observed_at, row_id, value):
+    """(when, row id, value) as one float8 array, so min() and max() give a group's first and last row
+    with one pass and no sort. Floats keep the order: near today's epoch a double resolves a fraction of
+    a microsecond, and ids stay exact below 2^53; the value itself is a float8 and comes back unchanged."""
+    return postgresql.array((cast(func.extract("epoch", observed_at), Float), cast(row_id, Float), value),
+                            type_=Float)
+
+
+def _baseline_and_latest_by_arrays(end_of_day: datetime, scoped_ids):
+    """As `_baseline_and_latest`, on PostgreSQL, by the first and last of each enrolment's ordered arrays."""
+    ordered = _in_order(LifeImproverScore.observed_at, LifeImproverScore.id, LifeImproverScore.value)
+    return select(
+        LifeImproverScore.enrolment_id,
+        func.min(ordered, type_=ARRAY(Float))[3].label("baseline"),
+        case((func.count() > 1, func.max(ordered, type_=ARRAY(Float))[3])).label("latest"),
+    ).where(
+        *_among(LifeImproverScore.enrolment_id, scoped_ids), LifeImproverScore.value.is_not(None),
+        LifeImproverScore.observed_at <= end_of_day,
+    ).group_by(LifeImproverScore.enrolment_id).subquery("lis")
+
+
+def _latest_days_at_home_by_arrays(end_of_day: datetime):
+    """As `_latest_days_at_home`, on PostgreSQL, without ranking every score."""
+    ordered = _in_order(Score.observed_at, Score.id, Score.value)
+    return select(Score.patient_id, func.max(ordered, type_=ARRAY(Float))[3].label("value")).where(
+        Score.instrument == "days_at_home", Score.value.is_not(None), Score.observed_at <= end_of_day,
+    ).group_by(Score.patient_id).subquery("days_at_home")
 
 
 def _cost_in_enrolment(enrolled_on, ends_on):
@@ -242,7 +284,7 @@ def _invitation_counts(end_of_day: datetime, scoped_ids):
             func.sum(case((Invitation.status.in_(SENT_STATUSES), 1), else_=0)).label("sent"),
             func.sum(case((Invitation.status == "completed", 1), else_=0)).label("completed"),
         )
-        .where(Invitation.enrolment_id.in_(scoped_ids), Invitation.due_at <= end_of_day)
+        .where(*_among(Invitation.enrolment_id, scoped_ids), Invitation.due_at <= end_of_day)
         .group_by(Invitation.enrolment_id)
         .subquery("invitation_counts")
     )
