@@ -17,6 +17,12 @@ def record(
 ) -> None:
     """Add one audit event (who, what, when, from where) to the current unit of work."""
     uow.session.add(AuditEvent(
-        at=now, actor_type=actor.kind, actor_id=actor.id, action=action, patient_id=patient_id,
-        target=target, remote_addr=remote_addr, request_id=request_id_var.get(), detail=detail,
+        at=now, actor_type=actor.kind, actor_id=actor.id, action=_fitted("action", action), patient_id=patient_id,
+        target=_fitted("target", target), remote_addr=remote_addr, request_id=request_id_var.get(), detail=detail,
     ))
+
+
+def _fitted(column: str, value: str | None) -> str | None:
+    """Cut a value to its column, so a caller's overlong URL can never stop the audit row being written."""
+    length = AuditEvent.__table__.c[column].type.length
+    return value if value is None or len(value) <= length else value[: length - 1] + "…"
