@@ -171,6 +171,14 @@ class TestTheApi:
                                 f"({[(r.target, r.patient_id, r.detail) for r in audited]})")
         assert not problems, "\n".join(problems)
 
+    def test_fishing_with_an_overlong_id_is_refused_and_still_audited(self, client, parts, south, north):
+        url = f"/fhir/Observation/score-{south.patient_id}" + "x" * 300
+        before = _last_audit_id(parts)
+        response = client.get(url, headers=north)
+        assert response.status_code == 404
+        audited = _audit_since(parts, before)
+        assert len(audited) == 1 and audited[0].detail["status"] == 404 and url.startswith(audited[0].target[:-1])
+
     def test_the_south_key_still_reads_its_own_patient(self, client, issue_key, south):
         own = client.get(f"/api/v1/patients/{south.patient_id}", headers=issue_key("read:scores", team="south"))
         assert own.status_code == 200 and own.json["external_id"] == SOUTH_PATIENT["external_id"]
