@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, select, union
+from sqlalchemy import and_, case, func, select, text, union
 
 from prom_service.db.models import Alert, Community, Enrolment, Invitation, LifeImproverScore, OutcomeSetVersion, Patient
 from prom_service.db.unit_of_work import UnitOfWork
@@ -72,12 +72,21 @@ class Caseload:
 def caseload(uow: UnitOfWork, actor: Actor, query: CaseloadQuery, now: datetime, overdue_after: timedelta) -> Caseload:
     """One page of the actor's caseload, filtered and sorted as asked."""
     with uow:
+        without_jit(uow.session)
         statement = _page_statement(actor, query, now, overdue_after)
         found = uow.session.execute(statement).all()
         total = found[0].total if found else _count(uow, actor, query, now, overdue_after)
         mids = _lis_mids(uow, {row.outcome_set_version_id for row in found})
         communities = tuple(uow.session.execute(select(Community.code, Community.name).order_by(Community.name)).all())
         return Caseload(tuple(_row(r, mids[r.outcome_set_version_id]) for r in found), total, query, communities)
+
+
+def without_jit(session) -> None:
+    """Turn PostgreSQL's JIT off for this transaction: the correlated look-ups make the planner's cost
+    estimate look like an analytic query's, so it compiled the page (about 250 ms over a 2,000-person
+    caseload) to save microseconds of index reads."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
 
 
 def _page_statement(actor: Actor, query: CaseloadQuery, now: datetime, overdue_after: timedelta):
@@ -184,9 +193,19 @@ def _order(sort: str, c) -> list:
     return orders.get(sort, orders["alerts"]) + list(name)
 
 
+_MIDS: dict[tuple[int, str], float] = {}
+
+
 def _lis_mids(uow: UnitOfWork, version_ids: set[int]) -> dict[int, float]:
-    versions = uow.session.scalars(select(OutcomeSetVersion).where(OutcomeSetVersion.id.in_(version_ids))).all()
-    return {version.id: outcome_set_of(version).life_improver_score.mid for version in versions}
+    """Each version's LIS MID, remembered per process by (id, fingerprint): a published version never
+    changes, and reading its stored definition (a JSON document) cost more than the page's other queries."""
+    keys = dict(uow.session.execute(select(OutcomeSetVersion.id, OutcomeSetVersion.fingerprint)
+                                    .where(OutcomeSetVersion.id.in_(version_ids))).all())
+    missing = [version_id for version_id, fingerprint in keys.items() if (version_id, fingerprint) not in _MIDS]
+    if missing:
+        versions = uow.session.scalars(select(OutcomeSetVersion).where(OutcomeSetVersion.id.in_(missing))).all()
+        _MIDS.update({(v.id, v.fingerprint): outcome_set_of(v).life_improver_score.mid for v in versions})
+    return {version_id: _MIDS[(version_id, fingerprint)] for version_id, fingerprint in keys.items()}
 
 
 def _row(found, mid: float) -> CaseloadRow:
