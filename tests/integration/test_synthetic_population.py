@@ -147,6 +147,15 @@ class TestPopulation:
         assert {row.activity for row in priced} >= {"gp_appointment", "emergency_admission"}
         assert all(row.cost == row.quantity * row.unit_cost for row in priced)
 
+    def test_cost_summaries_hold_every_synthetic_cost(self, synthetic):
+        parts, _, _ = synthetic
+        assert scalar(parts, text("SELECT count(*) FROM enrolment_costs")) > PEOPLE / 2
+        assert scalar(parts, text("SELECT count(*) FROM patient_lookback_costs")) > PEOPLE / 2
+        in_summaries = scalar(parts, text("SELECT sum(cost) FROM enrolment_costs"))
+        since_joining = scalar(parts, text("SELECT sum(c.cost) FROM cost_events c JOIN enrolments e "
+                                           "ON e.patient_id = c.patient_id AND c.start_date >= date(e.enrolled_at)"))
+        assert in_summaries == since_joining
+
     def test_sequences_carry_on_after_the_load(self, synthetic):
         parts, _, _ = synthetic
         from prom_service.services import patients
