@@ -22,11 +22,11 @@ from prom_service.services.value_report import CommunityValue, ValueReport
 from prom_service.workspace import wording
 from prom_service.workspace.chart import TEXT_COLOUR, ticks_between
 
-WIDTH = 560
-LEFT, RIGHT, TOP, BOTTOM = 190, 64, 12, 36  # the label column, room for value labels, the tick labels
+WIDTH = 400  # drawn at about this width in a half column, and no smaller than 0.8 of it on a phone
+LEFT, RIGHT, TOP, BOTTOM = 150, 56, 12, 36  # the label column, room for value labels, the tick labels
 CHANGE_LIMITS = (-100.0, 100.0)  # a change in the 0–100 Life Improver Score
 ROW = 30
-LABEL_ROOM = 48  # room a value label needs inside the plot, left of a negative bar
+LABEL_ROOM = 40  # room a value label needs inside the plot, left of a negative bar
 BAR_HEIGHT = 16
 PLOT_WIDTH = WIDTH - LEFT - RIGHT
 BAR_COLOUR, CI_COLOUR, GRID_COLOUR = "#005eb8", "#212b32", "#d8dde0"
@@ -201,7 +201,7 @@ def _interval_text(chart: BarChart, bar: Bar) -> str:
     return f"{chart.shown(bar.low)} to {chart.shown(bar.high)}"
 
 
-def _clipped(label: str, limit: int = 30) -> str:
+def _clipped(label: str, limit: int = 22) -> str:
     """Labels longer than the label column are cut with an ellipsis; the table and <desc> keep them whole."""
     return label if len(label) <= limit else label[:limit - 1].rstrip() + "…"
 

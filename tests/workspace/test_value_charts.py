@@ -106,7 +106,7 @@ class TestReadingItWithoutSeeingIt:
         assert "<mental>" not in markup and "&lt;mental&gt;" in markup
         labels = [t.text for t in ElementTree.fromstring(value_charts.svg(chart, "v2")).iter(f"{SVG}text")
                   if t.get("text-anchor") == "end"]
-        assert labels == ["Women with perinatal <mental>…"]
+        assert labels == ["Women with perinatal…"]
 
 
 def community(code: str, name: str, overall: Tally, deciles=(), segments=()) -> CommunityValue:
