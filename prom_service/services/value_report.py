@@ -4,8 +4,9 @@ Everything row-sized happens in the database. One query builds a row per enrolme
 LIS, cost inside the enrolment period, days enrolled, invitations, latest days at home, usage segment,
 deprivation decile) from grouped and windowed sub-queries, then sums those rows per (community,
 segment, decile). Costs come from the cost summaries (`prom_service.services.cost_summaries`), kept
-current as events are written, so the report never adds up the cost events themselves. Python only adds up those few dozen tallies into the overall, per-segment and
-per-decile figures (`prom_service.domain.value_figures` says what each figure means).
+current as events are written, so the report never adds up the cost events themselves. Python only
+adds up those few dozen tallies into the overall, per-segment and per-decile figures
+(`prom_service.domain.value_figures` says what each figure means).
 
 The report is as of a date: LIS and days-at-home scores observed by then, costs with start dates inside
 each enrolment up to then, invitations due by then. A team-scoped caller sees only its patients.

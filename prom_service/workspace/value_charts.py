@@ -65,7 +65,8 @@ class Scale:
 
     def __init__(self, chart: BarChart) -> None:
         self.limits = chart.limits or (-math.inf, math.inf)
-        values = [0.0] + [self.clamped(v) for bar in chart.bars for v in (bar.value, bar.low, bar.high) if v is not None]
+        values = [0.0] + [self.clamped(v) for bar in chart.bars
+                          for v in (bar.value, bar.low, bar.high) if v is not None]
         low, high = min(values), max(values)
         if low == high:
             high = low + 1
@@ -145,7 +146,8 @@ def _grid(scale: Scale, height: int) -> str:
 
 
 def _rows(chart: BarChart, scale: Scale) -> str:
-    return f'<g class="prom-chart__series">{"".join(_row(chart, scale, i, bar) for i, bar in enumerate(chart.bars))}</g>'
+    drawn = "".join(_row(chart, scale, index, bar) for index, bar in enumerate(chart.bars))
+    return f'<g class="prom-chart__series">{drawn}</g>'
 
 
 def _row(chart: BarChart, scale: Scale, index: int, bar: Bar) -> str:
@@ -254,7 +256,8 @@ def across_communities(report: ValueReport) -> list[tuple[str, BarChart]]:
     rows = [(c.name, c.overall) for c in report.communities]
     charts = [("value-change", BarChart(
         "Mean change in Life Improver Score, with 95% confidence interval", "Mean change (points)", "Community",
-        bars((name, f.mean_change, f.change_ci95) for name, f in rows), shown=signed, missing="needs follow-ups", limits=CHANGE_LIMITS))]
+        bars((name, f.mean_change, f.change_ci95) for name, f in rows), shown=signed, missing="needs follow-ups",
+        limits=CHANGE_LIMITS))]
     if has_cost(report):
         charts += [
             ("value-per-1000", BarChart(
