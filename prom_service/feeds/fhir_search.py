@@ -173,12 +173,15 @@ def response_resources(uow: UnitOfWork, rows: list[Response]) -> list[dict[str, 
     return [fhir.questionnaire_response(r, [a for a in answers if a.response_id == r.id]) for r in rows]
 
 
+LARGEST_ID = 2**63 - 1
+
+
 def read(uow: UnitOfWork, actor: Actor, resource_type: str, resource_id: str) -> dict[str, Any] | None:
     """One resource by its FHIR id, or None when it does not exist or the actor may not see it."""
     visible = visible_patients(actor).with_only_columns(Patient.id)
     kind, _, number = resource_id.rpartition("-")
-    if not number.isdigit():
-        return None
+    if not number.isdigit() or int(number) > LARGEST_ID:
+        return None  # no row can have an id beyond a BIGINT, and PostgreSQL would refuse to compare one
     if resource_type == "Patient" and not kind:
         row = uow.session.scalar(visible_patients(actor).where(Patient.id == int(number)))
         return fhir.patient_resource(row) if row else None

@@ -150,3 +150,10 @@ class TestAccess:
     def test_an_unknown_path_is_a_404_operation_outcome(self, client, headers):
         response = client.get("/fhir/Encounter", headers=headers)
         assert response.status_code == 404 and valid(response.json)["issue"][0]["code"] == "not-found"
+
+    @pytest.mark.parametrize("path", ["/fhir/Patient/99999999999999999999", "/fhir/QuestionnaireResponse/99999999999999999999",
+                                      "/fhir/Observation/score-99999999999999999999"])
+    def test_an_id_beyond_any_row_is_a_404_not_a_database_error(self, client, headers, path):
+        # PostgreSQL refuses to compare a BIGINT with a number this large; found by the team-scoping drill
+        response = client.get(path, headers=headers)
+        assert response.status_code == 404 and valid(response.json)["issue"][0]["code"] == "not-found"
