@@ -3,6 +3,8 @@
 On a fresh PostgreSQL database it writes ``--size`` people with one due invitation each, then
 * ``claim_ceiling``: ``--workers`` processes claim every invitation with nothing but
   ``SELECT … FOR UPDATE SKIP LOCKED LIMIT batch`` + ``UPDATE`` (plain psycopg): the physical ceiling;
+* ``send_ceiling``: ``--workers`` processes doing nothing but the Twilio call (real client, fake server,
+  no database), the ceiling of the sending half;
 * ``dispatch``: the invitations are made due again and ``--workers`` real worker processes (the
   scheduler's dispatch and delivery jobs, the real twilio client) send them all to the fake Twilio
   server; texts per second from its first to its last arrival, and texts it received twice;
@@ -37,6 +39,14 @@ def claim_ceiling(url: str, workers: int, batch: int) -> tuple[int, float]:
     claimed = sum(int(f[0]) for f in figures)
     seconds = max(float(f[2]) for f in figures) - min(float(f[1]) for f in figures)
     return claimed, claimed / seconds
+
+
+def send_ceiling(url: str, var_dir: Path, workers: int, texts: int) -> float:
+    """Texts/s of `workers` processes doing nothing but the Twilio call: the ceiling of the sending half."""
+    with TimedFakeTwilio() as fake:
+        env = worker_env(url, fake, var_dir)
+        finish([start("benchmarks._send_ceiling", env, str(texts // workers)) for _ in range(workers)], 600)
+        return achieved_rate(sorted(fake.arrivals))
 
 
 def make_due_again(url: str) -> None:
@@ -88,12 +98,13 @@ def _run(url: str, var_dir: Path, args: argparse.Namespace) -> dict:
     seed_due_invitations(url, var_dir, args.size)
     claimed, ceiling = claim_ceiling(url, args.workers, args.batch)
     make_due_again(url)
+    sending = send_ceiling(url, var_dir, args.workers, min(args.size, 4000))
     unlimited = send_all(url, var_dir, args.workers, args.batch)
     limited = {}
     if args.limited_size:
         seed_due_invitations(url, var_dir, args.limited_size, first=args.size)
         limited = send_all(url, var_dir, args.workers, args.batch, PROM_SMS_MAX_SEGMENTS_PER_SECOND=str(args.limit))
-    return {"claimed": claimed, "ceiling": ceiling, "unlimited": unlimited, "limited": limited}
+    return {"claimed": claimed, "ceiling": ceiling, "sending": sending, "unlimited": unlimited, "limited": limited}
 
 
 def _report(figures: dict, args: argparse.Namespace) -> int:
@@ -103,6 +114,7 @@ def _report(figures: dict, args: argparse.Namespace) -> int:
     complete = unlimited["texts"] == args.size and figures["claimed"] == args.size
     print(f"size: {args.size} invitations, {args.workers} workers, batch {args.batch}")
     print(f"claim_ceiling: {figures['ceiling']:,.0f} claims/s ({figures['claimed']:,} claimed)")
+    print(f"send_ceiling: {figures['sending']:,.0f} texts/s (the twilio client to the fake Twilio, no database)")
     print(f"dispatch: {unlimited['rate']:,.0f} texts/s ({unlimited['texts']:,} distinct texts received, "
           f"{unlimited['segments_per_text']:.2f} segments each)")
     print(f"duplicates: {duplicates} texts")
@@ -112,6 +124,7 @@ def _report(figures: dict, args: argparse.Namespace) -> int:
         print(f"limited: {limited['rate']:,.2f} texts/s, {limited['segment_rate']:,.2f} segments/s "
               f"({limited['texts']:,} texts, limit {args.limit:g} segments/s)")
         met = met and limited["texts"] == args.limited_size and off <= LIMIT_TOLERANCE
+    print(f"dispatch_share_of_send_ceiling: {unlimited['rate'] / figures['sending']:.3f} ratio")
     print(f"dispatch_share_of_ceiling: {ratio:.3f} ratio (target {RATIO_TARGET})")
     if limited:
         print(f"limited_over_limit: {limited['segment_rate'] / args.limit:.4f} ratio (target 1 +/- {LIMIT_TOLERANCE})")

@@ -61,12 +61,17 @@ class FleetSendRate:
 
     def take(self, amount: float = 1) -> float:
         if self._reserved < amount:
-            self._reserved = max(float(amount), math.ceil(self.rate * self.reservation_seconds))
+            self._reserved = self._stretch(amount)
             self._next_at = self.clock() + self._reserve(self._reserved)
         start = self._next_at
         self._reserved -= amount
         self._next_at += amount / self.rate
         return max(start - self.clock(), 0.0)
+
+    def _stretch(self, amount: float) -> float:
+        """Whole texts of `amount` segments filling about `reservation_seconds`, at least one: a slot left
+        over that is too small for the next text would be lost to the whole fleet."""
+        return amount * max(1, math.floor(self.rate * self.reservation_seconds / amount))
 
     def _reserve(self, segments: float) -> float:
         """Seconds until the first of `segments` newly reserved slots starts."""
