@@ -39,16 +39,16 @@ class Parts:
 
     @cached_property
     def sms_delivery(self):
-        """This process's sending loop; one per process, so its rate limit holds across ticks."""
+        """This process's sending loop; one per process, so its share of the fleet's rate holds across ticks."""
         from prom_service.domain.sending_window import SendingWindow
-        from prom_service.domain.token_bucket import TokenBucket
         from prom_service.services.outbox import DeliveryPolicy
+        from prom_service.services.send_rate import send_pace
         from prom_service.services.sms_delivery import SmsDelivery
 
         return SmsDelivery(
             make_uow=self.uow, sender=self.sms_sender, clock=self.clock,
             window=SendingWindow.from_settings(self.settings), policy=DeliveryPolicy.from_settings(self.settings),
-            bucket=TokenBucket(self.settings["sms.max_segments_per_second"]),
+            pace=send_pace(self.engine, self.uow, self.settings),
             price_per_segment=Decimal(str(self.settings["sms.price_per_segment_gbp"])),
             status_callback=status_callback_url(self.settings),
         )

@@ -9,6 +9,7 @@ from flask import Flask, g, request
 
 from prom_service.api import register_api
 from prom_service.api.fhir import blueprint as fhir_blueprint
+from prom_service.api.swagger_ui import install_swagger_ui
 from prom_service.bootstrap import Parts, bootstrap
 from prom_service.channels.sms import simulator_page, webhooks
 from prom_service.channels.web import register_patient_web
@@ -39,6 +40,7 @@ def build_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health_blueprint)
     app.register_blueprint(webhooks.blueprint)
     app.register_blueprint(simulator_page.blueprint)
+    install_swagger_ui(app)
     register_api(app)
     app.register_blueprint(fhir_blueprint)
     register_patient_web(app)

@@ -47,6 +47,16 @@ class WebhookPolicy:
     backoff_cap_seconds: float = 3600.0
     pause_after: timedelta = timedelta(hours=24)
 
+    @classmethod
+    def from_settings(cls, settings) -> "WebhookPolicy":
+        """The `[webhooks]` settings, so an operator tunes retries without a release."""
+        return cls(batch=int(settings["webhooks.batch"]), lease_seconds=int(settings["webhooks.lease_seconds"]),
+                   events_per_claim=int(settings["webhooks.events_per_claim"]),
+                   timeout_seconds=float(settings["webhooks.timeout_seconds"]),
+                   backoff_base_seconds=float(settings["webhooks.backoff_base_seconds"]),
+                   backoff_cap_seconds=float(settings["webhooks.backoff_cap_seconds"]),
+                   pause_after=timedelta(hours=float(settings["webhooks.pause_after_hours"])))
+
     def backoff(self, attempts: int, rng: random.Random = random.Random()) -> timedelta:
         """Exponential, capped, with jitter so a receiver coming back is not hit by every retry at once."""
         seconds = min(self.backoff_cap_seconds, self.backoff_base_seconds * 2 ** max(attempts - 1, 0))
@@ -195,4 +205,5 @@ def dispatch_of(parts) -> WebhookDispatch:
     """The delivery loop for a process's parts (database, clock, settings)."""
     from prom_service.feeds.pseudonym import pseudonym_key
 
-    return WebhookDispatch(make_uow=parts.uow, clock=parts.clock, pseudonym_key=lambda: pseudonym_key(parts.settings))
+    return WebhookDispatch(make_uow=parts.uow, clock=parts.clock, pseudonym_key=lambda: pseudonym_key(parts.settings),
+                           policy=WebhookPolicy.from_settings(parts.settings))

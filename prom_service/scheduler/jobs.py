@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from prom_service.bootstrap import Parts
-from prom_service.feeds import webhook_delivery
-from prom_service.services import days_at_home_rounds, dispatch, invitation_planning, reminders
+from prom_service.feeds import bulk_export, webhook_delivery
+from prom_service.services import cost_summaries, days_at_home_rounds, dispatch, invitation_planning, reminders
 
 TickReport = Counter  # outcome or reason → how many
 
@@ -55,9 +55,20 @@ def deliver_webhooks(parts: Parts) -> TickReport:
     return webhook_delivery.dispatch_of(parts).run_once()
 
 
+def export_bulk_data(parts: Parts) -> TickReport:
+    """Write the FHIR Bulk Data exports clients have asked for, and finish any whose worker died."""
+    return bulk_export.run_due(parts)
+
+
+def roll_cost_summaries(parts: Parts) -> TickReport:
+    """Move the value report's cost summaries to today, once a day (other ticks only look)."""
+    return cost_summaries.roll(parts.uow(), parts.clock.now(), int(parts.settings["segments.lookback_months"]))
+
+
 JOBS: list[Job] = [
     Job("plan", plan), Job("days_at_home", count_days_at_home), Job("expire", expire), Job("dispatch", dispatch_invitations), Job("remind", remind),
-    Job("deliver_sms", deliver_sms), Job("deliver_webhooks", deliver_webhooks),
+    Job("deliver_sms", deliver_sms), Job("deliver_webhooks", deliver_webhooks), Job("export_bulk_data", export_bulk_data),
+    Job("cost_summaries", roll_cost_summaries),
 ]
 
 

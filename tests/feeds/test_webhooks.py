@@ -103,6 +103,16 @@ class TestFailure:
         waits = [policy.backoff(n).total_seconds() for n in (1, 2, 3, 10)]
         assert waits[0] < waits[1] < waits[2] and waits[3] <= 3600 * 1.2
 
+    def test_the_workers_policy_comes_from_the_webhooks_settings(self, parts):
+        from prom_service.feeds.webhook_delivery import dispatch_of
+        from prom_service.settings import load_settings
+
+        environ = {"PROM_WEBHOOKS_PAUSE_AFTER_HOURS": "48", "PROM_WEBHOOKS_LEASE_SECONDS": "7"}
+        settings = load_settings({"environment": "test"}, environ=environ)
+        policy = dispatch_of(type("Parts", (), {"uow": parts.uow, "clock": parts.clock, "settings": settings})).policy
+        assert policy.pause_after == timedelta(hours=48) and policy.lease_seconds == 7
+        assert policy.timeout_seconds == float(settings["webhooks.timeout_seconds"])
+
 
 class TestSubscriptions:
     def test_replay_from_a_cursor_sends_the_later_events_again(self, client, headers, receiver, dispatch):

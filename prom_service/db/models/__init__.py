@@ -5,6 +5,7 @@ from prom_service.db.models.api_client import ApiClient
 from prom_service.db.models.audit import AuditEvent
 from prom_service.db.models.community import Community, OutcomeSetVersion
 from prom_service.db.models.cost import CostEvent
+from prom_service.db.models.cost_summary import CostSummaryDay, EnrolmentCost, PatientLookbackCost
 from prom_service.db.models.deprivation import DeprivationDecile
 from prom_service.db.models.export_job import ExportJob
 from prom_service.db.models.feed_event import FeedEvent
@@ -17,6 +18,7 @@ from prom_service.db.models.outbox import OutboxMessage
 from prom_service.db.models.patient import Patient
 from prom_service.db.models.response import Answer, Response
 from prom_service.db.models.score import LifeImproverScore, Score
+from prom_service.db.models.send_rate import SendRate
 from prom_service.db.models.subscription import Subscription, WebhookDelivery
 from prom_service.db.models.sms_simulator import SmsSimulatorMessage
 from prom_service.db.models.team import Team, TeamMembership, User
@@ -30,4 +32,6 @@ __all__ = [
     "InstrumentWording", "LinkAttempt",
     "InboundSms",
     "ExportJob", "FeedEvent", "Subscription", "WebhookDelivery",
+    "CostSummaryDay", "EnrolmentCost", "PatientLookbackCost",
+    "SendRate",
 ]
