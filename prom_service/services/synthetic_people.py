@@ -371,7 +371,3 @@ def _answer(community, patient_id, enrolment_id, invitation_id, channel, at, wel
             add_answer((answer_id, response_id, item_id, value, at))
         responses[instrument] = (response_id, answers, answer_ids)
     return Assessment(patient_id, enrolment_id, invitation_id, community, at, responses, stays)
-
-
-def money(value: Decimal) -> Decimal:
-    return value.quantize(PENNY)

@@ -94,9 +94,6 @@ _TEXT = {
 class _Stamps(dict):
     """Timestamps as text, each datetime object formatted once: an assessment's rows share one moment."""
 
-    def __missing__(self, key: int) -> str:
-        raise KeyError(key)
-
     def text(self, moment: datetime) -> str:
         found = self.get(id(moment))
         if found is None or found[0] is not moment:
