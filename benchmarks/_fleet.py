@@ -5,7 +5,6 @@ variables exactly as production workers are.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from prom_service.db.models import Community, Enrolment, Invitation, Patient
 from prom_service.services import outcome_sets
 from prom_service.settings import load_settings
 from tests.fake_twilio import FakeTwilio
+from tests.integration.test_dispatch_concurrency import worker_env as dispatch_test_env
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -93,18 +93,8 @@ class TimedFakeTwilio(FakeTwilio):
 
 
 def worker_env(url: str, fake: FakeTwilio, var_dir: Path, **extra: str) -> dict[str, str]:
-    """PROM_* for a worker sending through `fake` at any hour."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PROM_")}
-    env.update({
-        "PROM_ENV": "test", "PROM_DATABASE_URL": url, "PROM_VAR_DIR": str(var_dir), "PROM_SECRET_KEY": "k",
-        "PROM_SMS_BACKEND": "twilio", "PROM_TWILIO_ACCOUNT_SID": fake.account_sid,
-        "PROM_TWILIO_AUTH_TOKEN": fake.auth_token, "PROM_TWILIO_FROM": "+447700900000",
-        "PROM_TWILIO_API_BASE": fake.base_url, "PROM_SENDING_WINDOW_START": "00:00",
-        "PROM_SENDING_WINDOW_END": "23:59", "PROM_SENDING_EXCLUDED_WEEKDAYS": "",
-        "PROM_SMS_MAX_SEGMENTS_PER_SECOND": "1000000", "PROM_SCHEDULER_CLAIM_BATCH": "50",
-        "PROM_LOG_LEVEL": "ERROR", **extra,
-    })
-    return env
+    """PROM_* for a worker sending through `fake` at any hour: the dispatch tests' own, unlimited unless told."""
+    return dispatch_test_env(url, fake, var_dir, **{"PROM_SMS_MAX_SEGMENTS_PER_SECOND": "1000000", **extra})
 
 
 def start(module: str, env: dict[str, str], *args: str) -> subprocess.Popen:
