@@ -51,7 +51,7 @@ def assess_invitation(uow: UnitOfWork, invitation: Invitation, now: datetime) ->
         stored.extend(scores.score_response(uow, response, outcome_set, enrolment.id, now))
         answers[response.instrument] = scores.answers_of(uow, response)
     raised = alerting.evaluate_measures(uow, outcome_set, enrolment.patient_id, enrolment.id, stored, answers, now)
-    lis = life_improver.compute_and_store(uow, enrolment, outcome_set, version.id, now, invitation.id)
+    lis = life_improver.compute_and_store(uow, enrolment, outcome_set, version.id, now, invitation.id, now=now)
     feed.publish(uow, *stored, lis)
     raised += alerting.evaluate_deterioration(uow, outcome_set, lis, now)
     return Outcome(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
@@ -18,9 +18,12 @@ DAYS_AT_HOME_INSTRUMENT = "days_at_home"
 
 def compute_and_store(
     uow: UnitOfWork, enrolment: Enrolment, outcome_set: OutcomeSet, version_id: int, as_of: datetime,
-    invitation_id: int | None = None,
+    invitation_id: int | None = None, *, now: datetime | None = None,
 ) -> LifeImproverScore:
-    """The LIS as of `as_of` from the latest value of each domain in the window, kept with its inputs."""
+    """The LIS as of `as_of` from the latest value of each domain in the window, kept with its inputs.
+
+    `now` is when it is stored (the service clock's time, so `_since` filters and the feed agree with the
+    rest of the transaction); without it, the wall clock's."""
     window = outcome_set.life_improver_score.assessment_window_days
     observations = [
         (domain.name, measurement)
@@ -34,6 +37,7 @@ def compute_and_store(
         patient_id=enrolment.patient_id, enrolment_id=enrolment.id, outcome_set_version_id=version_id,
         invitation_id=invitation_id, value=None if result.value is None else round(result.value, 2),
         coverage=round(result.coverage, 4), reason=result.explanation, inputs=_inputs(result), observed_at=as_of,
+        created_at=now or datetime.now(timezone.utc),
     )
     uow.session.add(row)
     uow.session.flush()
