@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable
 
-from sqlalchemy import BigInteger, Text, cast, func, literal_column, select, tuple_
+import orjson
+from sqlalchemy import BigInteger, Text, TypeDecorator, cast, func, literal_column, select, tuple_, type_coerce
 from sqlalchemy.orm import Session
 
 from prom_service.db.models import Alert, Community, FeedEvent, LifeImproverScore, OutcomeSetVersion, Patient, Score
@@ -144,6 +146,24 @@ def _alert_payload(row: Alert) -> dict:
     }
 
 
+class _PayloadText(TypeDecorator[Any]):
+    """The stored payload read as its JSON text and decoded by orjson, several times faster than the json
+    module the driver would use; text orjson refuses (NaN, which json.dumps writes) falls back to json."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_result_value(self, value: str | None, dialect: Any) -> Any:
+        try:
+            return orjson.loads(value)
+        except orjson.JSONDecodeError:
+            return json.loads(value)
+
+
+_COLUMNS = tuple(type_coerce(cast(c, Text), _PayloadText).label(c.name) if c.name == "payload" else c
+                 for c in FeedEvent.__table__.c)
+
+
 def read(
     session: Session, actor: Actor, after: Cursor, limit: int, events: Iterable[str] | None = None,
 ) -> list[FeedEvent]:
@@ -152,7 +172,7 @@ def read(
     Rows come back as plain column tuples with the event's attributes, not ORM objects: readers only read
     them, and building an identity-mapped object per event cost about a third of a page's time.
     """
-    query = select(*FeedEvent.__table__.c).where(tuple_(FeedEvent.txid, FeedEvent.id) > tuple_(after.txid, after.event_id))
+    query = select(*_COLUMNS).where(tuple_(FeedEvent.txid, FeedEvent.id) > tuple_(after.txid, after.event_id))
     if session.get_bind().dialect.name == "postgresql":
         query = query.where(FeedEvent.txid < literal_column(HORIZON_SQL))
     if actor.team_ids is not None:
