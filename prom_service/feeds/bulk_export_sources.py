@@ -14,13 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import orjson
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 import scoring
+from prom_service.db.base import read_json_fast
 from prom_service.db.models import Answer, Community, LifeImproverScore, OutcomeSetVersion, Patient, Response, Score
 from prom_service.feeds import fhir_resources as fhir
 from prom_service.services.access import Actor, visible_patients
@@ -29,7 +30,8 @@ SCORE_COLUMNS = (Score.id, Score.patient_id, Score.response_id, Score.instrument
                  Score.value_text, Score.band, Score.reason, Score.definition_version, Score.observed_at,
                  Score.created_at)
 LIS_COLUMNS = (LifeImproverScore.id, LifeImproverScore.patient_id, LifeImproverScore.outcome_set_version_id,
-               LifeImproverScore.value, LifeImproverScore.coverage, LifeImproverScore.reason, LifeImproverScore.inputs,
+               LifeImproverScore.value, LifeImproverScore.coverage, LifeImproverScore.reason,
+               read_json_fast(LifeImproverScore.inputs),
                LifeImproverScore.observed_at, LifeImproverScore.created_at)
 RESPONSE_COLUMNS = (Response.id, Response.patient_id, Response.instrument, Response.submitted_at, Response.started_at,
                     Response.created_at)
@@ -52,6 +54,14 @@ class Batch:
 
 
 @dataclass(frozen=True)
+class Span:
+    """The rows of one batch, and the filter that chose them: what a builder needs to find rows outside it."""
+
+    rows: list[Any]
+    within: Select  # the ids of exactly these rows
+
+
+@dataclass(frozen=True)
 class Source:
     """One table feeding one resource type."""
 
@@ -59,7 +69,7 @@ class Source:
     model: Any
     patient_column: Any
     columns: tuple
-    build: Callable[[Session, list[Any]], list[dict[str, Any]]]
+    build: Callable[[Session, Span], Iterable[dict[str, Any]]]
 
     def _filtered(self, query: Select, scope: Scope, until: int) -> Select:
         query = query.where(self.model.id <= until)
@@ -76,13 +86,19 @@ class Source:
         return session.scalar(self._filtered(select(func.count()).select_from(self.model), scope, until))
 
     def read(self, session: Session, scope: Scope, after: int, until: int, batch: int) -> Batch | None:
-        """The next batch of lines after `after`, or None when the source is exhausted."""
+        """The next batch of lines after `after`, or None when the source is exhausted.
+
+        Each resource is written as soon as it is built, so only the rows, never a batch of resources,
+        are held: thousands of live dicts made the garbage collector rescan the whole heap every few batches.
+        """
         query = self._filtered(select(*self.columns), scope, until).where(self.model.id > after)
         rows = session.connection().execute(query.order_by(self.model.id).limit(batch)).all()
         if not rows:
             return None
-        resources = self.build(session, rows)
-        return Batch(b"".join(_line(resource) for resource in resources), len(resources), rows[-1].id)
+        within = self._filtered(select(self.model.id), scope, until).where(self.model.id > after,
+                                                                            self.model.id <= rows[-1].id)
+        lines = [_line(resource) for resource in self.build(session, Span(rows, within))]
+        return Batch(b"".join(lines), len(lines), rows[-1].id)
 
 
 def _line(resource: dict[str, Any]) -> bytes:
@@ -95,23 +111,39 @@ def _primary_scale(instrument: str) -> str | None:
     return scoring.instruments(instrument).primary_scale if instrument in scoring.instruments() else None
 
 
-def score_resources(session: Session, rows: list[Any]) -> list[dict[str, Any]]:
-    """Score Observations; a primary scale carries its response's other scales, as `fhir_search` does."""
-    primary = [r for r in rows if r.response_id is not None and r.scale == _primary_scale(r.instrument)]
-    siblings: dict[int, list[Any]] = {}
-    if primary:
-        others = session.connection().execute(select(*SCORE_COLUMNS).where(Score.response_id.in_({r.response_id for r in primary}))
-                                 .order_by(Score.id)).all()
-        by_response: dict[int, list[Any]] = {}
-        for other in others:
-            by_response.setdefault(other.response_id, []).append(other)
-        siblings = {p.id: [o for o in by_response.get(p.response_id, ())
-                           if o.id != p.id and o.definition_version == p.definition_version] for p in primary}
-    return [fhir.score_observation(row, siblings.get(row.id, [])) for row in rows]
+def score_resources(session: Session, span: Span) -> Iterator[dict[str, Any]]:
+    """Score Observations; a primary scale carries its response's other scales, as `fhir_search` does.
+
+    A response's scales are written together, so the batch nearly always holds them: only the scales
+    the batch does not hold (at its edges, or left out by `_since`) are read, by one query per batch.
+    """
+    by_response: dict[int, list[Any]] = {}
+    for row in span.rows:
+        if row.response_id is not None:
+            by_response.setdefault(row.response_id, []).append(row)
+    if any(row.scale == _primary_scale(row.instrument) for row in span.rows if row.response_id is not None):
+        _add_outside(session, span, by_response)
+    for row in span.rows:
+        primary = row.response_id is not None and row.scale == _primary_scale(row.instrument)
+        siblings = [o for o in by_response[row.response_id] if o.id != row.id
+                    and o.definition_version == row.definition_version] if primary else ()
+        yield fhir.score_observation(row, siblings)
 
 
-def lis_resources(session: Session, rows: list[Any]) -> list[dict[str, Any]]:
+def _add_outside(session: Session, span: Span, by_response: dict[int, list[Any]]) -> None:
+    """Add the scores of the batch's responses that the batch does not hold, keeping each list in id order."""
+    responses = select(Score.response_id).where(Score.id.in_(span.within), Score.response_id.is_not(None))
+    outside = session.connection().execute(select(*SCORE_COLUMNS).where(
+        Score.response_id.in_(responses), Score.id.not_in(span.within)).order_by(Score.id)).all()
+    for other in outside:
+        by_response[other.response_id].append(other)
+    for response_id in {other.response_id for other in outside}:
+        by_response[response_id].sort(key=lambda score: score.id)
+
+
+def lis_resources(session: Session, span: Span) -> list[dict[str, Any]]:
     """Life Improver Score Observations, their outcome sets and source responses read once per batch."""
+    rows = span.rows
     versions = dict((row[0], (row[1], row[2])) for row in session.connection().execute(
         select(OutcomeSetVersion.id, Community.code, OutcomeSetVersion.version)
         .join(Community, Community.id == OutcomeSetVersion.community_id)
@@ -132,8 +164,9 @@ def lis_resources(session: Session, rows: list[Any]) -> list[dict[str, Any]]:
     return resources
 
 
-def response_resources(session: Session, rows: list[Any]) -> list[dict[str, Any]]:
+def response_resources(session: Session, span: Span) -> list[dict[str, Any]]:
     """QuestionnaireResponses with their answers, read for the whole batch at once."""
+    rows = span.rows
     answers: dict[int, list[Any]] = {row.id: [] for row in rows}
     for answer in session.connection().execute(select(Answer.response_id, Answer.item_id, Answer.value, Answer.answered_at)
                                   .where(Answer.response_id.in_(answers))):
@@ -141,8 +174,8 @@ def response_resources(session: Session, rows: list[Any]) -> list[dict[str, Any]
     return [fhir.questionnaire_response(row, answers[row.id]) for row in rows]
 
 
-def patient_resources(_session: Session, rows: list[Any]) -> list[dict[str, Any]]:
-    return [fhir.patient_resource(row) for row in rows]
+def patient_resources(_session: Session, span: Span) -> list[dict[str, Any]]:
+    return [fhir.patient_resource(row) for row in span.rows]
 
 
 SOURCES: dict[str, Sequence[Source]] = {

@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Iterable
 
-import orjson
-from sqlalchemy import BigInteger, Text, TypeDecorator, cast, func, literal_column, select, tuple_, type_coerce
+from sqlalchemy import BigInteger, Text, cast, func, literal_column, select, tuple_
 from sqlalchemy.orm import Session
 
+from prom_service.db.base import read_json_fast
 from prom_service.db.models import Alert, Community, FeedEvent, LifeImproverScore, OutcomeSetVersion, Patient, Score
 from prom_service.db.unit_of_work import UnitOfWork
 from prom_service.services.access import Actor, visible_patients
@@ -146,22 +145,7 @@ def _alert_payload(row: Alert) -> dict:
     }
 
 
-class _PayloadText(TypeDecorator[Any]):
-    """The stored payload read as its JSON text and decoded by orjson, several times faster than the json
-    module the driver would use; text orjson refuses (NaN, which json.dumps writes) falls back to json."""
-
-    impl = Text
-    cache_ok = True
-
-    def process_result_value(self, value: str | None, dialect: Any) -> Any:
-        try:
-            return orjson.loads(value)
-        except orjson.JSONDecodeError:
-            return json.loads(value)
-
-
-_COLUMNS = tuple(type_coerce(cast(c, Text), _PayloadText).label(c.name) if c.name == "payload" else c
-                 for c in FeedEvent.__table__.c)
+_COLUMNS = tuple(read_json_fast(c) if c.name == "payload" else c for c in FeedEvent.__table__.c)
 
 
 def read(
