@@ -17,7 +17,8 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import orjson
-from sqlalchemy import Select, func, select
+from sqlalchemy import BigInteger, ColumnElement, Select, and_, any_, func, literal, not_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 import scoring
@@ -55,10 +56,11 @@ class Batch:
 
 @dataclass(frozen=True)
 class Span:
-    """The rows of one batch, and the filter that chose them: what a builder needs to find rows outside it."""
+    """The rows of one batch, and the condition true of exactly those rows: what a builder needs to find
+    rows outside it without reading the batch again."""
 
     rows: list[Any]
-    within: Select  # the ids of exactly these rows
+    chosen: ColumnElement[bool]
 
 
 @dataclass(frozen=True)
@@ -72,12 +74,15 @@ class Source:
     build: Callable[[Session, Span], Iterable[dict[str, Any]]]
 
     def _filtered(self, query: Select, scope: Scope, until: int) -> Select:
-        query = query.where(self.model.id <= until)
+        return query.where(*self._conditions(scope, until))
+
+    def _conditions(self, scope: Scope, until: int) -> list[ColumnElement[bool]]:
+        conditions = [self.model.id <= until]
         if scope.actor.team_ids is not None:
-            query = query.where(self.patient_column.in_(visible_patients(scope.actor).with_only_columns(Patient.id)))
+            conditions.append(self.patient_column.in_(visible_patients(scope.actor).with_only_columns(Patient.id)))
         if scope.since is not None:
-            query = query.where(self.model.created_at > scope.since)
-        return query
+            conditions.append(self.model.created_at > scope.since)
+        return conditions
 
     def newest_id(self, session: Session) -> int:
         return session.scalar(select(func.max(self.model.id))) or 0
@@ -95,9 +100,8 @@ class Source:
         rows = session.connection().execute(query.order_by(self.model.id).limit(batch)).all()
         if not rows:
             return None
-        within = self._filtered(select(self.model.id), scope, until).where(self.model.id > after,
-                                                                            self.model.id <= rows[-1].id)
-        lines = [_line(resource) for resource in self.build(session, Span(rows, within))]
+        chosen = and_(*self._conditions(scope, until), self.model.id > after, self.model.id <= rows[-1].id)
+        lines = [_line(resource) for resource in self.build(session, Span(rows, chosen))]
         return Batch(b"".join(lines), len(lines), rows[-1].id)
 
 
@@ -121,24 +125,35 @@ def score_resources(session: Session, span: Span) -> Iterator[dict[str, Any]]:
     for row in span.rows:
         if row.response_id is not None:
             by_response.setdefault(row.response_id, []).append(row)
-    if any(row.scale == _primary_scale(row.instrument) for row in span.rows if row.response_id is not None):
-        _add_outside(session, span, by_response)
+    primaries = {row.response_id for row in span.rows if _is_primary(row)}
+    if primaries:
+        _add_outside(session, span, primaries, by_response)
     for row in span.rows:
-        primary = row.response_id is not None and row.scale == _primary_scale(row.instrument)
         siblings = [o for o in by_response[row.response_id] if o.id != row.id
-                    and o.definition_version == row.definition_version] if primary else ()
+                    and o.definition_version == row.definition_version] if _is_primary(row) else ()
         yield fhir.score_observation(row, siblings)
 
 
-def _add_outside(session: Session, span: Span, by_response: dict[int, list[Any]]) -> None:
-    """Add the scores of the batch's responses that the batch does not hold, keeping each list in id order."""
-    responses = select(Score.response_id).where(Score.id.in_(span.within), Score.response_id.is_not(None))
+def _is_primary(row: Any) -> bool:
+    return row.response_id is not None and row.scale == _primary_scale(row.instrument)
+
+
+def _add_outside(session: Session, span: Span, responses: set[int], by_response: dict[int, list[Any]]) -> None:
+    """Add the scores of these responses that the batch does not hold, keeping each list in id order."""
     outside = session.connection().execute(select(*SCORE_COLUMNS).where(
-        Score.response_id.in_(responses), Score.id.not_in(span.within)).order_by(Score.id)).all()
+        _among(session, Score.response_id, responses), not_(span.chosen)).order_by(Score.id)).all()
     for other in outside:
         by_response[other.response_id].append(other)
     for response_id in {other.response_id for other in outside}:
         by_response[response_id].sort(key=lambda score: score.id)
+
+
+def _among(session: Session, column: Any, values: set[int]) -> ColumnElement[bool]:
+    """`column IN (values)`; on PostgreSQL `= ANY(array)`: one parameter rather than one per value, which
+    cost more to render than the statement took to run."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(list(values), ARRAY(BigInteger)))
+    return column.in_(values)
 
 
 def lis_resources(session: Session, span: Span) -> list[dict[str, Any]]:
@@ -150,7 +165,8 @@ def lis_resources(session: Session, span: Span) -> list[dict[str, Any]]:
         .where(OutcomeSetVersion.id.in_({r.outcome_set_version_id for r in rows}))))
     sources = {r.id: [d.get("source", "") for d in (r.inputs or {}).get("domains", {}).values()] for r in rows}
     answer_ids = {int(s.split(":")[1]) for found in sources.values() for s in found if s.startswith("answer:")}
-    response_of = dict(session.connection().execute(select(Answer.id, Answer.response_id).where(Answer.id.in_(answer_ids))).all()) \
+    response_of = dict(session.connection().execute(select(Answer.id, Answer.response_id)
+                                                    .where(_among(session, Answer.id, answer_ids))).all()) \
         if answer_ids else {}
     resources = []
     for row in rows:
@@ -169,7 +185,7 @@ def response_resources(session: Session, span: Span) -> list[dict[str, Any]]:
     rows = span.rows
     answers: dict[int, list[Any]] = {row.id: [] for row in rows}
     for answer in session.connection().execute(select(Answer.response_id, Answer.item_id, Answer.value, Answer.answered_at)
-                                  .where(Answer.response_id.in_(answers))):
+                                  .where(_among(session, Answer.response_id, set(answers)))):
         answers[answer.response_id].append(answer)
     return [fhir.questionnaire_response(row, answers[row.id]) for row in rows]
 
