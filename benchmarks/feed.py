@@ -114,7 +114,7 @@ def export(parts, actor, days: int) -> tuple[int, float]:
 
 def main(argv: list[str]) -> int:
     """Print the figures; return 1 when a reader misses the target."""
-    from prom_service import create_app
+    from prom_service import create_app, process_heap
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks feed")
     parser.add_argument("--database-url", default=os.environ.get("PROM_DATABASE_URL", DEFAULT_URL))
@@ -124,6 +124,7 @@ def main(argv: list[str]) -> int:
     parts = parts_over(args.database_url)
     key, actor = issue_key(parts)
     app = create_app({"PARTS": parts})
+    process_heap.settle(parts.settings)  # as `prom web` and `prom worker` do once start-up is done
     figures = {}
     for name, run in (("feed_sql", lambda: bare_sql(parts, args.events)),
                       ("feed_service", lambda: through_service(parts, actor, args.events)),
