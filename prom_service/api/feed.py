@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import marshmallow as ma
-from flask import current_app
+import orjson
+from flask import Response, current_app
 from flask_smorest import Blueprint
 
 from prom_service.api.auth import current_actor, requires_scope
@@ -65,4 +68,20 @@ def read_scores(query):
     """Events after `cursor`, oldest first; no gaps and no repeats even with concurrent writers."""
     parts = current_app.extensions["prom"]
     page = feed_reading.read_page(parts.uow(), current_actor(), query["cursor"], query["limit"])
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    body = page_json(page)
+    blp.set_etag(hashlib.sha1(body).hexdigest())  # answers 304 to a matching If-None-Match
+    return Response(body, mimetype="application/json")
+
+
+def page_json(page: feed_reading.FeedPage) -> bytes:
+    """The page exactly as `FeedPageOut` dumps it (a test holds the two equal), written by orjson.
+
+    Dumping 500 items through marshmallow, and hashing the dump for the ETag, cost four times what
+    reading them did. The items already hold the documented fields with their documented types, but
+    for `value`, which the schema writes as a float where a stored payload may hold an int.
+    """
+    for item in page.items:
+        if item["value"] is not None:
+            item["value"] = float(item["value"])
+    return orjson.dumps({"items": page.items, "next_cursor": page.next_cursor},
+                        option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)

@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
+from prom_service import process_heap
 from prom_service.scheduler.jobs import run_all_once
 from prom_service.scheduler.single_worker import WorkerAlreadyRunning, hold_worker_lock
 from prom_service.scheduler.ticker import build_scheduler
@@ -37,6 +38,7 @@ def run(host: str, port: int) -> None:
     parts = _parts()
     lock = _sqlite_lock(parts)
     scheduler = build_scheduler(parts, blocking=False)
+    process_heap.settle(parts.settings)
     scheduler.start()
     click.echo(f"PROM service on http://{host}:{port} (database: {parts.engine.dialect.name}, "
                f"SMS: {parts.settings['sms.backend']})")
@@ -58,6 +60,7 @@ def web(host: str, port: int, workers: int) -> None:
     """Serve the web app under gunicorn, without the scheduler (run `prom worker` beside it)."""
     from prom_service.gunicorn_server import serve
 
+    process_heap.settle(_parts().settings)  # before the workers fork: they inherit it
     serve(current_app._get_current_object(), host=host, port=port, workers=workers)
 
 
@@ -68,6 +71,7 @@ def worker() -> None:
     parts = _parts()
     lock = _sqlite_lock(parts)
     click.echo(f"worker ticking {parts.settings['scheduler.tick_seconds']}s jobs ({parts.engine.dialect.name})")
+    process_heap.settle(parts.settings)
     try:
         build_scheduler(parts, blocking=True).start()
     except (KeyboardInterrupt, SystemExit):

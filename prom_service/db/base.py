@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, TypeDecorator
+import orjson
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, Text, TypeDecorator, cast, type_coerce
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names, so migrations can drop and alter them on both databases.
@@ -38,6 +40,27 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+class _JSONText(TypeDecorator[Any]):
+    """JSON text decoded by orjson; text orjson refuses (NaN, which json.dumps writes) falls back to json."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_result_value(self, value: str | None, dialect: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return orjson.loads(value)
+        except orjson.JSONDecodeError:
+            return json.loads(value)
+
+
+def read_json_fast(column):
+    """Select a JSON column as its stored text, decoded by orjson: several times faster than the json module
+    the drivers use, for readers of many rows (the feed, bulk export). Labelled with the column's name."""
+    return type_coerce(cast(column, Text), _JSONText).label(column.name)
 
 
 class Base(DeclarativeBase):

@@ -14,13 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import orjson
-from sqlalchemy import Select, func, select
+from sqlalchemy import BigInteger, ColumnElement, Select, and_, any_, func, literal, not_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 import scoring
+from prom_service.db.base import read_json_fast
 from prom_service.db.models import Answer, Community, LifeImproverScore, OutcomeSetVersion, Patient, Response, Score
 from prom_service.feeds import fhir_resources as fhir
 from prom_service.services.access import Actor, visible_patients
@@ -29,7 +31,8 @@ SCORE_COLUMNS = (Score.id, Score.patient_id, Score.response_id, Score.instrument
                  Score.value_text, Score.band, Score.reason, Score.definition_version, Score.observed_at,
                  Score.created_at)
 LIS_COLUMNS = (LifeImproverScore.id, LifeImproverScore.patient_id, LifeImproverScore.outcome_set_version_id,
-               LifeImproverScore.value, LifeImproverScore.coverage, LifeImproverScore.reason, LifeImproverScore.inputs,
+               LifeImproverScore.value, LifeImproverScore.coverage, LifeImproverScore.reason,
+               read_json_fast(LifeImproverScore.inputs),
                LifeImproverScore.observed_at, LifeImproverScore.created_at)
 RESPONSE_COLUMNS = (Response.id, Response.patient_id, Response.instrument, Response.submitted_at, Response.started_at,
                     Response.created_at)
@@ -52,6 +55,15 @@ class Batch:
 
 
 @dataclass(frozen=True)
+class Span:
+    """The rows of one batch, and the condition true of exactly those rows: what a builder needs to find
+    rows outside it without reading the batch again."""
+
+    rows: list[Any]
+    chosen: ColumnElement[bool]
+
+
+@dataclass(frozen=True)
 class Source:
     """One table feeding one resource type."""
 
@@ -59,15 +71,18 @@ class Source:
     model: Any
     patient_column: Any
     columns: tuple
-    build: Callable[[Session, list[Any]], list[dict[str, Any]]]
+    build: Callable[[Session, Span], Iterable[dict[str, Any]]]
 
     def _filtered(self, query: Select, scope: Scope, until: int) -> Select:
-        query = query.where(self.model.id <= until)
+        return query.where(*self._conditions(scope, until))
+
+    def _conditions(self, scope: Scope, until: int) -> list[ColumnElement[bool]]:
+        conditions = [self.model.id <= until]
         if scope.actor.team_ids is not None:
-            query = query.where(self.patient_column.in_(visible_patients(scope.actor).with_only_columns(Patient.id)))
+            conditions.append(self.patient_column.in_(visible_patients(scope.actor).with_only_columns(Patient.id)))
         if scope.since is not None:
-            query = query.where(self.model.created_at > scope.since)
-        return query
+            conditions.append(self.model.created_at > scope.since)
+        return conditions
 
     def newest_id(self, session: Session) -> int:
         return session.scalar(select(func.max(self.model.id))) or 0
@@ -76,13 +91,18 @@ class Source:
         return session.scalar(self._filtered(select(func.count()).select_from(self.model), scope, until))
 
     def read(self, session: Session, scope: Scope, after: int, until: int, batch: int) -> Batch | None:
-        """The next batch of lines after `after`, or None when the source is exhausted."""
+        """The next batch of lines after `after`, or None when the source is exhausted.
+
+        Each resource is written as soon as it is built, so only the rows, never a batch of resources,
+        are held: thousands of live dicts made the garbage collector rescan the whole heap every few batches.
+        """
         query = self._filtered(select(*self.columns), scope, until).where(self.model.id > after)
         rows = session.connection().execute(query.order_by(self.model.id).limit(batch)).all()
         if not rows:
             return None
-        resources = self.build(session, rows)
-        return Batch(b"".join(_line(resource) for resource in resources), len(resources), rows[-1].id)
+        chosen = and_(*self._conditions(scope, until), self.model.id > after, self.model.id <= rows[-1].id)
+        lines = [_line(resource) for resource in self.build(session, Span(rows, chosen))]
+        return Batch(b"".join(lines), len(lines), rows[-1].id)
 
 
 def _line(resource: dict[str, Any]) -> bytes:
@@ -95,30 +115,58 @@ def _primary_scale(instrument: str) -> str | None:
     return scoring.instruments(instrument).primary_scale if instrument in scoring.instruments() else None
 
 
-def score_resources(session: Session, rows: list[Any]) -> list[dict[str, Any]]:
-    """Score Observations; a primary scale carries its response's other scales, as `fhir_search` does."""
-    primary = [r for r in rows if r.response_id is not None and r.scale == _primary_scale(r.instrument)]
-    siblings: dict[int, list[Any]] = {}
-    if primary:
-        others = session.connection().execute(select(*SCORE_COLUMNS).where(Score.response_id.in_({r.response_id for r in primary}))
-                                 .order_by(Score.id)).all()
-        by_response: dict[int, list[Any]] = {}
-        for other in others:
-            by_response.setdefault(other.response_id, []).append(other)
-        siblings = {p.id: [o for o in by_response.get(p.response_id, ())
-                           if o.id != p.id and o.definition_version == p.definition_version] for p in primary}
-    return [fhir.score_observation(row, siblings.get(row.id, [])) for row in rows]
+def score_resources(session: Session, span: Span) -> Iterator[dict[str, Any]]:
+    """Score Observations; a primary scale carries its response's other scales, as `fhir_search` does.
+
+    A response's scales are written together, so the batch nearly always holds them: only the scales
+    the batch does not hold (at its edges, or left out by `_since`) are read, by one query per batch.
+    """
+    by_response: dict[int, list[Any]] = {}
+    for row in span.rows:
+        if row.response_id is not None:
+            by_response.setdefault(row.response_id, []).append(row)
+    primaries = {row.response_id for row in span.rows if _is_primary(row)}
+    if primaries:
+        _add_outside(session, span, primaries, by_response)
+    for row in span.rows:
+        siblings = [o for o in by_response[row.response_id] if o.id != row.id
+                    and o.definition_version == row.definition_version] if _is_primary(row) else ()
+        yield fhir.score_observation(row, siblings)
 
 
-def lis_resources(session: Session, rows: list[Any]) -> list[dict[str, Any]]:
+def _is_primary(row: Any) -> bool:
+    return row.response_id is not None and row.scale == _primary_scale(row.instrument)
+
+
+def _add_outside(session: Session, span: Span, responses: set[int], by_response: dict[int, list[Any]]) -> None:
+    """Add the scores of these responses that the batch does not hold, keeping each list in id order."""
+    outside = session.connection().execute(select(*SCORE_COLUMNS).where(
+        _among(session, Score.response_id, responses), not_(span.chosen)).order_by(Score.id)).all()
+    for other in outside:
+        by_response[other.response_id].append(other)
+    for response_id in {other.response_id for other in outside}:
+        by_response[response_id].sort(key=lambda score: score.id)
+
+
+def _among(session: Session, column: Any, values: set[int]) -> ColumnElement[bool]:
+    """`column IN (values)`; on PostgreSQL `= ANY(array)`: one parameter rather than one per value, which
+    cost more to render than the statement took to run."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(list(values), ARRAY(BigInteger)))
+    return column.in_(values)
+
+
+def lis_resources(session: Session, span: Span) -> list[dict[str, Any]]:
     """Life Improver Score Observations, their outcome sets and source responses read once per batch."""
+    rows = span.rows
     versions = dict((row[0], (row[1], row[2])) for row in session.connection().execute(
         select(OutcomeSetVersion.id, Community.code, OutcomeSetVersion.version)
         .join(Community, Community.id == OutcomeSetVersion.community_id)
         .where(OutcomeSetVersion.id.in_({r.outcome_set_version_id for r in rows}))))
     sources = {r.id: [d.get("source", "") for d in (r.inputs or {}).get("domains", {}).values()] for r in rows}
     answer_ids = {int(s.split(":")[1]) for found in sources.values() for s in found if s.startswith("answer:")}
-    response_of = dict(session.connection().execute(select(Answer.id, Answer.response_id).where(Answer.id.in_(answer_ids))).all()) \
+    response_of = dict(session.connection().execute(select(Answer.id, Answer.response_id)
+                                                    .where(_among(session, Answer.id, answer_ids))).all()) \
         if answer_ids else {}
     resources = []
     for row in rows:
@@ -132,17 +180,18 @@ def lis_resources(session: Session, rows: list[Any]) -> list[dict[str, Any]]:
     return resources
 
 
-def response_resources(session: Session, rows: list[Any]) -> list[dict[str, Any]]:
+def response_resources(session: Session, span: Span) -> list[dict[str, Any]]:
     """QuestionnaireResponses with their answers, read for the whole batch at once."""
+    rows = span.rows
     answers: dict[int, list[Any]] = {row.id: [] for row in rows}
     for answer in session.connection().execute(select(Answer.response_id, Answer.item_id, Answer.value, Answer.answered_at)
-                                  .where(Answer.response_id.in_(answers))):
+                                  .where(_among(session, Answer.response_id, set(answers)))):
         answers[answer.response_id].append(answer)
     return [fhir.questionnaire_response(row, answers[row.id]) for row in rows]
 
 
-def patient_resources(_session: Session, rows: list[Any]) -> list[dict[str, Any]]:
-    return [fhir.patient_resource(row) for row in rows]
+def patient_resources(_session: Session, span: Span) -> list[dict[str, Any]]:
+    return [fhir.patient_resource(row) for row in span.rows]
 
 
 SOURCES: dict[str, Sequence[Source]] = {

@@ -27,6 +27,7 @@ from typing import Iterable
 from sqlalchemy import BigInteger, Text, cast, func, literal_column, select, tuple_
 from sqlalchemy.orm import Session
 
+from prom_service.db.base import read_json_fast
 from prom_service.db.models import Alert, Community, FeedEvent, LifeImproverScore, OutcomeSetVersion, Patient, Score
 from prom_service.db.unit_of_work import UnitOfWork
 from prom_service.services.access import Actor, visible_patients
@@ -144,6 +145,9 @@ def _alert_payload(row: Alert) -> dict:
     }
 
 
+_COLUMNS = tuple(read_json_fast(c) if c.name == "payload" else c for c in FeedEvent.__table__.c)
+
+
 def read(
     session: Session, actor: Actor, after: Cursor, limit: int, events: Iterable[str] | None = None,
 ) -> list[FeedEvent]:
@@ -152,7 +156,7 @@ def read(
     Rows come back as plain column tuples with the event's attributes, not ORM objects: readers only read
     them, and building an identity-mapped object per event cost about a third of a page's time.
     """
-    query = select(*FeedEvent.__table__.c).where(tuple_(FeedEvent.txid, FeedEvent.id) > tuple_(after.txid, after.event_id))
+    query = select(*_COLUMNS).where(tuple_(FeedEvent.txid, FeedEvent.id) > tuple_(after.txid, after.event_id))
     if session.get_bind().dialect.name == "postgresql":
         query = query.where(FeedEvent.txid < literal_column(HORIZON_SQL))
     if actor.team_ids is not None:

@@ -78,45 +78,64 @@ def questionnaire_response(response: Response, answers: list[Answer]) -> dict[st
 
 
 def score_observation(score: Score, siblings: list[Score] = ()) -> dict[str, Any]:
-    """One scale as an Observation; the primary scale also carries its sibling scales as components."""
+    """One scale as an Observation; the primary scale also carries its sibling scales as components.
+
+    The coded parts (code, band, method, component codes) come from per-scale caches and are shared
+    between resources: a bulk export builds millions from a few dozen scales. Never change a built resource.
+    """
     created = instant(score.created_at)
+    value_key, value = _value(score)
     resource = {
         "resourceType": "Observation", "id": f"score-{score.id}", "meta": {"lastUpdated": created},
-        "status": "final", "category": SURVEY,
-        "code": {"coding": [scale_coding(score.instrument, score.scale)], "text": f"{score.instrument} {score.scale}"},
+        "status": "final", "category": SURVEY, "code": _code(score.instrument, score.scale),
         "subject": {"reference": f"Patient/{score.patient_id}"},
         "effectiveDateTime": instant(score.observed_at), "issued": created,
-        **_value(score), "method": {"text": f"scoring definition {score.definition_version}"},
+        value_key: value, "method": _method(score.definition_version),
     }
     if score.band:
-        resource["interpretation"] = [_band(score)]
+        resource["interpretation"] = _interpretation(score.instrument, score.scale, score.band)
     if score.response_id is not None:
         resource["derivedFrom"] = [{"reference": f"QuestionnaireResponse/{score.response_id}"}]
-    components = [{"code": {"coding": [scale_coding(s.instrument, s.scale)]}, **_value(s)} for s in siblings]
-    if components:
-        resource["component"] = components
+    if siblings:
+        resource["component"] = [_component(s) for s in siblings]
     return resource
 
 
-def _value(score: Score) -> dict[str, Any]:
-    if score.value is not None:
-        return {"valueQuantity": {"value": score.value, "unit": "{score}", "system": UCUM, "code": "{score}"}}
-    if score.value_text is not None:
-        return {"valueString": score.value_text}
-    return {"dataAbsentReason": {"text": score.reason or "not scorable"}}
-
-
-def _band(score: Score) -> dict[str, Any]:
-    label = _band_label(score.instrument, score.scale, score.band)
-    return {"coding": [{"system": BAND_SYSTEM, "code": f"{score.instrument}.{score.band}", "display": label}],
-            "text": label}
+def _component(score: Score) -> dict[str, Any]:
+    value_key, value = _value(score)
+    return {"code": _component_code(score.instrument, score.scale), value_key: value}
 
 
 @lru_cache(maxsize=None)
-def _band_label(instrument: str, scale: str, band: str) -> str:
+def _method(definition_version: str) -> dict[str, str]:
+    return {"text": f"scoring definition {definition_version}"}
+
+
+@lru_cache(maxsize=None)
+def _code(instrument: str, scale: str) -> dict[str, Any]:
+    return {"coding": [scale_coding(instrument, scale)], "text": f"{instrument} {scale}"}
+
+
+@lru_cache(maxsize=None)
+def _component_code(instrument: str, scale: str) -> dict[str, Any]:
+    return {"coding": [scale_coding(instrument, scale)]}
+
+
+def _value(score: Score) -> tuple[str, Any]:
+    """The value element's name and content: a quantity, a text, or why there is none."""
+    if score.value is not None:
+        return "valueQuantity", {"value": score.value, "unit": "{score}", "system": UCUM, "code": "{score}"}
+    if score.value_text is not None:
+        return "valueString", score.value_text
+    return "dataAbsentReason", {"text": score.reason or "not scorable"}
+
+
+@lru_cache(maxsize=None)
+def _interpretation(instrument: str, scale: str, band: str) -> list[dict[str, Any]]:
     """The band's published wording, looked up once per band rather than once per Observation."""
     bands = scoring.instruments(instrument).bands.get(scale, ()) if instrument in scoring.instruments() else ()
-    return next((b.label for b in bands if b.id == band), band)
+    label = next((b.label for b in bands if b.id == band), band)
+    return [{"coding": [{"system": BAND_SYSTEM, "code": f"{instrument}.{band}", "display": label}], "text": label}]
 
 
 def lis_observation(lis: LifeImproverScore, community: str, version: int, derived_from: list[str]) -> dict[str, Any]:

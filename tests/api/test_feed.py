@@ -1,8 +1,19 @@
-"""The score feed over the API: order, cursor, team scoping, errors."""
+"""The score feed over the API: order, cursor, team scoping, errors, and items exactly as documented."""
+
+import json
 
 import pytest
+from sqlalchemy import select
 
+from prom_service.api.feed import FeedPageOut
+from prom_service.db.models import Alert, Patient
+from prom_service.feeds import feed
+from prom_service.feeds.feed_reading import as_item
+from prom_service.services import alert_work
+from prom_service.services.access import SYSTEM
+from tests.factories import make_days_at_home
 from tests.api.test_journey import GAD7, PHQ9_ITEM9, SWEMWBS, baseline, enrol
+from tests.feeds.test_fhir import FRAIL, assess
 
 ANSWERS = {"answers": {**PHQ9_ITEM9, **GAD7, **SWEMWBS}}
 
@@ -53,6 +64,30 @@ class TestFeedContents:
         assert fed == {s["id"] for s in scores}
 
 
+class TestFeedItems:
+    def test_every_item_is_exactly_what_the_documented_schema_dumps(self, client, headers, parts):
+        """The page is written without marshmallow; the schema in the OpenAPI document stays the reference,
+        down to int against float (stored payloads may hold an int value; the schema writes a float)."""
+        patient_id = answer_baseline(client, headers)
+        assess(client, headers, "frail_elderly", FRAIL, external_id="P-2")
+        with parts.uow() as uow:
+            alert_id = uow.session.scalar(select(Alert.id))
+            whole_days = make_days_at_home(uow.session, uow.session.get(Patient, patient_id), 12, "2026-11-01")
+            feed.publish(uow, whole_days)  # an int value, as a writer that did not say float stores it
+            uow.commit()
+        alert_work.acknowledge(parts.uow(), SYSTEM, alert_id, parts.clock.now())
+        response = client.get("/api/v1/feed/scores?limit=500", headers=headers)
+        with parts.uow() as uow:
+            events = feed.read(uow.session, SYSTEM, feed.Cursor(), 500)
+        documented = FeedPageOut().dump({"items": [as_item(e) for e in events],
+                                         "next_cursor": feed.Cursor.of(events[-1]).encode()})
+        assert {i["event"] for i in documented["items"]} == set(feed.EVENTS)
+        assert any(i["value_text"] for i in documented["items"]) and any(i["value"] is None for i in documented["items"])
+        assert 12 in [as_item(e)["value"] for e in events if isinstance(as_item(e)["value"], int)]
+        assert response.mimetype == "application/json"
+        assert json.dumps(response.json, sort_keys=True) == json.dumps(documented, sort_keys=True)
+
+
 class TestCursor:
     def test_paging_returns_every_event_once_in_order(self, client, headers):
         answer_baseline(client, headers)
@@ -90,6 +125,14 @@ class TestCursor:
         first = client.get("/api/v1/feed/scores", headers=headers)
         again = client.get("/api/v1/feed/scores", headers={**headers, "If-None-Match": first.headers["ETag"]})
         assert again.status_code == 304
+
+    def test_a_changed_page_answers_200_with_a_new_etag(self, client, headers):
+        answer_baseline(client, headers)
+        first = client.get("/api/v1/feed/scores?limit=500", headers=headers)
+        answer_baseline(client, headers, {"external_id": "P-2", "phone": "07700 900002"})
+        again = client.get("/api/v1/feed/scores?limit=500", headers={**headers, "If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 200 and again.headers["ETag"] != first.headers["ETag"]
+        assert len(again.json["items"]) > len(first.json["items"])
 
 
 class TestFeedAccess:

@@ -1,12 +1,13 @@
 """FHIR Bulk Data $export: kick-off, progress, manifest, NDJSON files, filters, access, cancel, resumption."""
 
 import json
+from datetime import timedelta
 from urllib.parse import quote, urlsplit
 
 import pytest
 from sqlalchemy import select
 
-from prom_service.db.models import AuditEvent, ExportJob
+from prom_service.db.models import AuditEvent, ExportJob, Score
 from prom_service.feeds import bulk_export
 from prom_service.feeds.bulk_export import ExportPolicy
 from tests.feeds.fhir_checks import valid
@@ -117,6 +118,32 @@ class TestExport:
         only_patients = kick_off(client, headers, "?_type=Patient")
         run_worker(parts)
         assert [e["type"] for e in manifest_of(client, headers, only_patients)["output"]] == ["Patient"]
+
+    def test_scales_outside_the_batch_or_before_since_still_ride_along_as_components(self, client, headers, parts,
+                                                                                      clock):
+        """A batch reads only the sibling scales it lacks: those beyond its edges (batches of one) and
+        those `_since` leaves out of the export; each line must still equal the single-resource read."""
+        patient_id = assess(client, headers, "perinatal_mental_health", PERINATAL)
+        store_promis(parts, patient_id)
+        since = clock.advance(hours=1)
+        with parts.uow() as uow:  # the PROMIS scales other than the primary one now predate _since
+            promis = uow.session.scalars(select(Score).where(Score.instrument == "promis_global10")).all()
+            for score in promis:
+                score.created_at = since + (timedelta(minutes=1) if score.scale == "gph_t" else -timedelta(minutes=1))
+            uow.commit()
+        status = kick_off(client, headers, f"?_type=Observation&_since={quote(since.isoformat())}")
+        bulk_export.run_export(parts, int(status.rsplit("/", 1)[1]), policy=ExportPolicy(batch_size=1))
+        exported = download(client, headers, manifest_of(client, headers, status))["Observation"]
+        [line] = [resource for resource in exported if resource["id"].startswith("score-")]
+        assert len(line["component"]) == len(promis) - 1
+        assert line == fhir_get(client, headers, f"/fhir/Observation/{line['id']}")
+
+        everything = kick_off(client, headers, "?_type=Observation")
+        bulk_export.run_export(parts, int(everything.rsplit("/", 1)[1]), policy=ExportPolicy(batch_size=1))
+        lines = download(client, headers, manifest_of(client, headers, everything))["Observation"]
+        assert sum("component" in resource for resource in lines) >= 2
+        for resource in lines:
+            assert resource == fhir_get(client, headers, f"/fhir/Observation/{resource['id']}")
 
     def test_an_export_with_nothing_to_export_has_an_empty_output(self, client, headers, parts, clock):
         since = quote(clock.advance(days=1).isoformat())
