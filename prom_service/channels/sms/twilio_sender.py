@@ -46,10 +46,18 @@ class RebasedHttpClient(TwilioHttpClient):
     """Twilio's HTTP client, sending to `api_base` when set, and adding the idempotency header."""
 
     def __init__(self, api_base: str | None = None, *, connections: int = 1, **kwargs: Any) -> None:
+        self._call = threading.local()
         super().__init__(**kwargs)
         self.api_base = urlsplit(api_base) if api_base else None
-        self._call = threading.local()
         self._settle_session(connections)
+
+    # The library stores each answer on the client and returns it from there (twilio 9.13,
+    # http/http_client.py): with several sending threads sharing one client, a thread could return
+    # another's answer, i.e. another person's message SID or error. So each thread keeps its own.
+    _test_only_last_response = property(lambda self: getattr(self._call, "response", None),
+                                        lambda self, value: setattr(self._call, "response", value))
+    _test_only_last_request = property(lambda self: getattr(self._call, "request", None),
+                                       lambda self, value: setattr(self._call, "request", value))
 
     def _settle_session(self, connections: int) -> None:
         """Take the proxy for Twilio's host (NO_PROXY honoured) and the CA bundle from the environment now,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -97,6 +98,17 @@ class TestWhatTheSenderReturns:
     def test_through_a_messaging_service_the_segments_are_counted_locally(self, make_twilio_sender):
         result = send(make_twilio_sender(sender="MG" + "a" * 32), body="x" * 161)
         assert (result.status, result.segments) == ("accepted", 2)
+
+
+class TestSeveralThreads:
+    def test_each_of_many_concurrent_sends_gets_its_own_answer(self, fake_twilio, make_twilio_sender):
+        sender = make_twilio_sender(connections=8)
+        numbers = [f"+4477009{n:05d}" for n in range(400)]
+        with ThreadPoolExecutor(8) as pool:
+            sids = list(pool.map(lambda to: send(sender, to=to, key=to).provider_ref, numbers))
+        sent_to = {message["sid"]: message["to"] for message in fake_twilio.messages}
+        assert [sent_to[sid] for sid in sids] == numbers, "each thread got the SID of its own message"
+        assert all(r.headers[IDEMPOTENCY_HEADER] == r.form["To"] for r in fake_twilio.requests), "and sent its own key"
 
 
 class TestFailuresAreClassified:
