@@ -24,11 +24,11 @@ class GatedSender(FakeSmsSender):
         super().__init__()
         self.started: queue.Queue[str] = queue.Queue()
         self._gates: dict[str, threading.Event] = {}
-        self._lock = threading.Lock()
+        self._gates_lock = threading.Lock()
         self._all_open = False
 
     def gate(self, key: str) -> threading.Event:
-        with self._lock:
+        with self._gates_lock:
             gate = self._gates.setdefault(key, threading.Event())
             if self._all_open:
                 gate.set()
@@ -36,7 +36,7 @@ class GatedSender(FakeSmsSender):
 
     def open_all(self) -> None:
         """Let every text through, now and from now on."""
-        with self._lock:
+        with self._gates_lock:
             self._all_open = True
             for gate in self._gates.values():
                 gate.set()
