@@ -7,6 +7,11 @@ network), and records what Twilio accepted in one transaction for every text tha
 last record. So at most `in_flight` texts are ever sent and not yet recorded: if the worker dies, those
 are the ones another worker sends again once the lease expires, with the same idempotency key
 (at-least-once, services/outbox.py). `in_flight = 1` sends and records one text at a time.
+
+Who may be texted is decided when the batch is claimed (one read of the batch's people); kind hours and
+the lease are checked again in the sending thread just before each call. A STOP that arrives in the
+seconds a batch takes is still honoured: Twilio refuses texts to a number that sent STOP (21610), and
+that refusal is recorded as the opt-out, as any 21610 is.
 """
 
 from __future__ import annotations
@@ -108,15 +113,24 @@ class SmsDelivery:
                            message.idempotency_key, patient.timezone, message.locked_until)
 
     def _send_all(self, pool: ThreadPoolExecutor, cleared: list[ClearedText]) -> Counter:
-        """Keep `in_flight` sends going; after each wait, record every send that finished, in one go."""
-        outcomes, waiting, sending = Counter(), deque(cleared), set()
+        """Keep `in_flight` sends going; after each wait, record every send that finished, in one go.
+
+        A send that breaks (not a provider's refusal: a bug) stops new sends; those already under way
+        finish and are recorded before the error is raised, so nothing sent is left unrecorded."""
+        outcomes, waiting, sending, broken = Counter(), deque(cleared), set(), None
         while waiting or sending:
             while waiting and len(sending) < self.in_flight:
                 text = waiting.popleft()
                 slot = time.monotonic() + self.pace.take(count_segments(text.body).segments)
                 sending.add(pool.submit(self._send, text, slot))
             finished, sending = wait(sending, return_when=FIRST_COMPLETED)
-            outcomes += self._record([future.result() for future in finished])
+            outcomes += self._record([future.result() for future in finished if future.exception() is None])
+            errors = [future.exception() for future in finished if future.exception() is not None]
+            if errors:
+                waiting.clear()
+                broken = broken or errors[0]
+        if broken:
+            raise broken
         return outcomes
 
     def _send(self, text: ClearedText, slot: float) -> tuple[ClearedText, Outcome]:

@@ -1,6 +1,7 @@
 """Delivery with several texts in flight: what is checked when a batch is claimed and again just before
 each send, and the bound on texts sent but not yet recorded (the most a killed worker sends twice)."""
 
+import itertools
 import queue
 import threading
 from collections import Counter
@@ -134,3 +135,26 @@ def test_every_text_of_a_batch_is_recorded_once_with_its_cost(parts, communities
         refs = set(uow.session.scalars(select(OutboxMessage.provider_ref).where(OutboxMessage.state == "sent")))
         costs = set(uow.session.scalars(select(CostEvent.source_id)))
     assert refs == costs and len(refs) == 7
+
+
+class BreaksOnce(FakeSmsSender):
+    """Raises something no provider answer explains (a bug) on the second text it is given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = itertools.count(1)
+
+    def send(self, to, body, *, status_callback, idempotency_key):
+        if next(self.calls) == 2:
+            raise RuntimeError("a bug in the sending path")
+        return super().send(to, body, status_callback=status_callback, idempotency_key=idempotency_key)
+
+
+def test_a_send_that_breaks_stops_the_batch_after_recording_every_text_already_sent(parts, communities, clock):
+    queue_texts(parts, clock, 9)
+    sender = BreaksOnce()
+    delivery_with(parts, sender, in_flight=3)
+    with pytest.raises(RuntimeError, match="a bug"):
+        jobs.deliver_sms(parts)
+    assert 0 < len(sender.sent) < 8, "sends stopped soon after the break"
+    assert count(parts, OutboxMessage, OutboxMessage.state == "sent") == len(sender.sent), "each one recorded"
