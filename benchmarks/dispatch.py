@@ -136,6 +136,8 @@ def _report(figures: dict, args: argparse.Namespace) -> int:
     print(f"dispatch: {unlimited['rate']:,.0f} texts/s ({unlimited['texts']:,} distinct texts received, "
           f"{unlimited['segments_per_text']:.2f} segments each)")
     print(f"dispatch_cpu: {_cpu_line(unlimited)}")
+    print(f"dispatch_cpu_bound: {cores() / _cpu_total(unlimited):,.0f} texts/s ({cores()} cores / dispatch_cpu: "
+          f"what dispatch would do with the machine to itself)")
     print(f"duplicates: {duplicates} texts")
     met = complete and ratio >= RATIO_TARGET and duplicates == 0
     if limited:
@@ -155,8 +157,12 @@ def _report(figures: dict, args: argparse.Namespace) -> int:
 def _cpu_line(run: dict) -> str:
     """CPU per text of each party; PostgreSQL's only when its server runs on this machine."""
     database = run["database_cpu"]
-    total = run["worker_cpu"] + run["server_cpu"] + (database or 0.0)
+    total = _cpu_total(run)
     parts = [f"workers {run['worker_cpu'] * 1e3:.2f} with the twilio client",
              f"PostgreSQL {database * 1e3:.2f}" if database is not None else "PostgreSQL not measured (remote)",
              f"fake Twilio {run['server_cpu'] * 1e3:.2f}"]
     return f"{total * 1e3:.2f} ms/text ({', '.join(parts)})"
+
+
+def _cpu_total(run: dict) -> float:
+    return run["worker_cpu"] + run["server_cpu"] + (run["database_cpu"] or 0.0)
