@@ -10,7 +10,7 @@ from typing import Callable
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from prom_service.channels.sms.backend import build_sms_sender, status_callback_url
+from prom_service.channels.sms.backend import build_sms_sender, status_callback_url, texts_in_flight
 from prom_service.channels.sms.sender import SmsSender
 from prom_service.channels.sms.templates import SmsTemplates, load_templates
 from prom_service.clock import Clock, SystemClock
@@ -50,7 +50,7 @@ class Parts:
             window=SendingWindow.from_settings(self.settings), policy=DeliveryPolicy.from_settings(self.settings),
             pace=send_pace(self.engine, self.uow, self.settings),
             price_per_segment=Decimal(str(self.settings["sms.price_per_segment_gbp"])),
-            status_callback=status_callback_url(self.settings),
+            status_callback=status_callback_url(self.settings), in_flight=texts_in_flight(self.settings),
         )
 
 

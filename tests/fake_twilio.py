@@ -162,6 +162,10 @@ def _error(code: int, status: int, message: str | None = None) -> dict[str, Any]
 
 def _handler_for(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        # Keep-alive, as Twilio's API does: the client's pooled connection is reused, not one per text.
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms wait for a delayed ACK
+
         def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length).decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta, timezone
 
 
@@ -20,11 +21,13 @@ class FakeClock:
 
 
 class FakeSmsSender:
-    """An SMS sender that records what it sent and fails as a test programs it to."""
+    """An SMS sender that records what it sent and fails as a test programs it to; safe to call from the
+    several threads a worker sends in."""
 
     def __init__(self) -> None:
         self.sent: list[tuple[str, str, str]] = []  # (to, body, idempotency_key)
         self.failures: list = []
+        self._lock = threading.Lock()
 
     def fail_next(self, failure) -> None:
         self.failures.append(failure)
@@ -33,7 +36,9 @@ class FakeSmsSender:
         from prom_service.channels.sms.segments import count
         from prom_service.channels.sms.sender import SendResult
 
-        if self.failures:
-            raise self.failures.pop(0)
-        self.sent.append((to, body, idempotency_key))
-        return SendResult(provider_ref=f"SM{len(self.sent):032x}", status="queued", segments=count(body).segments)
+        with self._lock:
+            if self.failures:
+                raise self.failures.pop(0)
+            self.sent.append((to, body, idempotency_key))
+            reference = f"SM{len(self.sent):032x}"
+        return SendResult(provider_ref=reference, status="queued", segments=count(body).segments)

@@ -78,6 +78,10 @@ def add_events(session: Session, events: Iterable[tuple[int, date, Decimal]]) ->
     connection = session.connection()
     connection.execute(text(NEW_EVENTS_DDL))
     connection.execute(insert(new_events), rows)
+    if connection.dialect.name == "postgresql":
+        # A new temporary table has no statistics: PostgreSQL would plan for 1,400 rows and scan every
+        # enrolment to match them (25 ms at 20,000 enrolments, for the few texts a worker just sent).
+        connection.execute(text("ANALYZE new_cost_events"))
     add_staged_events(connection)
 
 

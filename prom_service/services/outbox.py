@@ -2,9 +2,11 @@
 claim rows under a lease, call the sender outside any transaction, and record what happened.
 
 Delivery is at-least-once toward Twilio. A duplicate is possible only if a worker dies after Twilio
-accepted a message and before the `sent` row committed (milliseconds); the lease then expires and
-another worker sends again. The window is kept narrow by committing the outcome straight after the
-call, and every send carries the outbox row's idempotency key (`I-Twilio-Idempotency-Token`).
+accepted a message and before its `sent` row committed; the lease then expires and another worker
+sends again. The window is kept narrow: a worker has at most `sms.texts_in_flight` texts sent or
+sending and not yet recorded, and records each group the moment its calls return
+(services/sms_delivery.py); every send carries the outbox row's idempotency key
+(`I-Twilio-Idempotency-Token`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable
 
 from sqlalchemy import or_
 
@@ -56,34 +57,27 @@ def enqueue_sms(
     return message
 
 
-def claim(make_uow: Callable[[], UnitOfWork], now: datetime, policy: DeliveryPolicy, worker: str = WORKER_ID) -> list[int]:
-    """Lease due messages (and any whose lease expired when a worker died) to this worker."""
-    with make_uow() as uow:
-        due = lock_due(
-            uow.session, OutboxMessage,
-            OutboxMessage.kind == "sms", OutboxMessage.due_at <= now,
-            or_(OutboxMessage.state == "pending",
-                (OutboxMessage.state == "sending") & (OutboxMessage.locked_until < now)),
-            order_by=OutboxMessage.due_at, limit=policy.batch,
-        )
-        for message in due:
-            message.state, message.claimed_by = "sending", worker
-            message.locked_until = now + timedelta(seconds=policy.lease_seconds)
-            message.attempts += 1
-        uow.commit()
-        return [message.id for message in due]
+def claim(uow: UnitOfWork, now: datetime, policy: DeliveryPolicy, worker: str = WORKER_ID) -> list[OutboxMessage]:
+    """Lease due messages (and any whose lease expired when a worker died) to this worker, in the
+    caller's unit of work, so it can look at them before the lease commits."""
+    due = lock_due(
+        uow.session, OutboxMessage,
+        OutboxMessage.kind == "sms", OutboxMessage.due_at <= now,
+        or_(OutboxMessage.state == "pending",
+            (OutboxMessage.state == "sending") & (OutboxMessage.locked_until < now)),
+        order_by=OutboxMessage.due_at, limit=policy.batch,
+    )
+    for message in due:
+        message.state, message.claimed_by = "sending", worker
+        message.locked_until = now + timedelta(seconds=policy.lease_seconds)
+        message.attempts += 1
+    return due
 
 
 def release(message: OutboxMessage, due_at: datetime, reason: str) -> None:
     """Give the message back to the queue for later (quiet hours, rate limit, transient failure)."""
     message.state, message.due_at, message.locked_until, message.claimed_by = "pending", due_at, None, None
     message.last_error = reason
-
-
-def still_mine(message: OutboxMessage | None, worker: str, now: datetime) -> bool:
-    """A lease that expired may have been taken by another worker; then this one must not send."""
-    return (message is not None and message.state == "sending" and message.claimed_by == worker
-            and message.locked_until is not None and message.locked_until > now)
 
 
 def queue_status(uow: UnitOfWork) -> Counter:

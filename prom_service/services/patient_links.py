@@ -79,7 +79,6 @@ def issue_link(
     token = _derived_token(link_secret, invitation_id) if link_secret else secrets.token_urlsafe(TOKEN_BYTES)
     invitation.token_hash = token_hash(token)
     invitation.updated_at = now
-    uow.session.flush()
     return f"{public_base_url.rstrip('/')}/s/{token}"
 
 

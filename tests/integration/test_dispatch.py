@@ -149,7 +149,9 @@ class TestDelivery:
         from prom_service.services.outbox import DeliveryPolicy, claim
 
         self.queued(parts, clock)
-        assert len(claim(parts.uow, clock.now(), DeliveryPolicy.from_settings(parts.settings), worker="dead-worker")) == 1
+        with parts.uow() as uow:
+            assert len(claim(uow, clock.now(), DeliveryPolicy.from_settings(parts.settings), worker="dead-worker")) == 1
+            uow.commit()
         assert jobs.deliver_sms(parts) == Counter()
         clock.advance(seconds=parts.settings["scheduler.lease_seconds"] + 1)
         assert jobs.deliver_sms(parts) == Counter({"sent": 1})

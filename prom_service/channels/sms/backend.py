@@ -33,8 +33,15 @@ def build_sms_sender(settings: Settings, session_factory: Callable[[], Session],
             validity_period_s=int(settings["twilio.validity_period_s"]),
             default_status_callback=status_callback_url(settings),
             api_base=settings["twilio.api_base"] or None,
+            connections=texts_in_flight(settings),
         )
     return SimulatorSmsSender(session_factory, clock)
+
+
+def texts_in_flight(settings: Settings) -> int:
+    """How many texts a worker sends at once: `sms.texts_in_flight` through Twilio, where each call waits
+    on the network; one with the simulator, whose every send is a write to our own database."""
+    return max(1, int(settings["sms.texts_in_flight"])) if settings["sms.backend"] == "twilio" else 1
 
 
 def status_callback_url(settings: Settings) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -60,6 +61,33 @@ class TestTheRequestTwilioReceives:
         assert len(fake_twilio.requests) == 1
 
 
+class TestTheEnvironmentReadOnce:
+    """Proxy settings are taken from the environment when the sender is built, as requests would take them."""
+
+    @pytest.fixture(autouse=True)
+    def no_proxy_settings(self, monkeypatch):
+        for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+            monkeypatch.delenv(name.lower(), raising=False)
+
+    def test_a_proxy_in_the_environment_carries_the_requests(self, monkeypatch, fake_twilio, make_twilio_sender):
+        monkeypatch.setenv("HTTP_PROXY", fake_twilio.base_url)
+        sender = make_twilio_sender(api_base="http://api.twilio.invalid")
+        with pytest.raises(SendFailure):
+            send(sender)  # the fake is no proxy: it answers 404 to a request for another host
+        assert fake_twilio.requests[0].path.startswith("http://api.twilio.invalid/2010-04-01/Accounts/")
+
+    def test_no_proxy_keeps_twilios_host_direct(self, monkeypatch, fake_twilio, make_twilio_sender):
+        monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        assert send(make_twilio_sender()).status == "queued"
+
+    def test_the_environment_is_not_read_again_for_each_text(self, monkeypatch, fake_twilio, make_twilio_sender):
+        sender = make_twilio_sender()
+        monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+        assert send(sender).status == "queued"
+
+
 class TestWhatTheSenderReturns:
     def test_a_created_message_gives_its_sid_status_and_segments(self, fake_twilio, twilio_sender):
         result = send(twilio_sender, body="x" * 161)
@@ -70,6 +98,17 @@ class TestWhatTheSenderReturns:
     def test_through_a_messaging_service_the_segments_are_counted_locally(self, make_twilio_sender):
         result = send(make_twilio_sender(sender="MG" + "a" * 32), body="x" * 161)
         assert (result.status, result.segments) == ("accepted", 2)
+
+
+class TestSeveralThreads:
+    def test_each_of_many_concurrent_sends_gets_its_own_answer(self, fake_twilio, make_twilio_sender):
+        sender = make_twilio_sender(connections=8)
+        numbers = [f"+4477009{n:05d}" for n in range(400)]
+        with ThreadPoolExecutor(8) as pool:
+            sids = list(pool.map(lambda to: send(sender, to=to, key=to).provider_ref, numbers))
+        sent_to = {message["sid"]: message["to"] for message in fake_twilio.messages}
+        assert [sent_to[sid] for sid in sids] == numbers, "each thread got the SID of its own message"
+        assert all(r.headers[IDEMPOTENCY_HEADER] == r.form["To"] for r in fake_twilio.requests), "and sent its own key"
 
 
 class TestFailuresAreClassified:
