@@ -167,6 +167,9 @@ def validate(settings: Settings) -> None:
     for key in ("sending.window_start", "sending.window_end"):
         _validate_clock_time(key, settings[key])
     _validate_timezone("sending.default_timezone", settings["sending.default_timezone"])
+    if not 0 <= settings["scheduler.drain_share"] < 1:
+        raise ConfigError(f"{env_var_name('scheduler.drain_share')}: a share of the tick, from 0 to below 1, "
+                          f"got {settings['scheduler.drain_share']!r}")
     if settings.environment == "production":
         _require(settings, "secret_key")
         if settings.is_sqlite:

@@ -1,5 +1,6 @@
 """Dispatch, delivery, reminders and expiry on the real database (TECH-NOTES § 2)."""
 
+import dataclasses
 from collections import Counter
 from datetime import datetime, timezone
 
@@ -155,6 +156,37 @@ class TestDelivery:
         assert jobs.deliver_sms(parts) == Counter()
         clock.advance(seconds=parts.settings["scheduler.lease_seconds"] + 1)
         assert jobs.deliver_sms(parts) == Counter({"sent": 1})
+
+
+class TestDrainingATick:
+    """One tick claims batch after batch while they come back full, so a worker is not held to one batch
+    (`claim_batch` texts) per tick whatever the fleet's send rate allows."""
+
+    @pytest.fixture
+    def small_batches(self, parts, sender):
+        def use(**values):
+            parts.settings = dataclasses.replace(parts.settings, values={**parts.settings.values, **values})
+            parts.__dict__.pop("sms_delivery", None)
+            parts.sms_delivery.sleep = lambda seconds: None
+        return use
+
+    def test_one_tick_dispatches_and_sends_every_due_invitation(self, parts, communities, clock, sender,
+                                                                 small_batches):
+        clock.at = TUESDAY_NOON
+        small_batches(**{"scheduler.claim_batch": 2})
+        for n in range(5):
+            enrol_person(parts, community="knee_pain", phone=f"0770090012{n}")
+        assert jobs.dispatch_invitations(parts) == Counter({"sent:sms-link": 5})
+        assert jobs.deliver_sms(parts) == Counter({"sent": 5})
+        assert len({to for to, _, _ in sender.sent}) == 5
+
+    def test_a_tick_stops_claiming_when_its_time_is_up(self, parts, communities, clock, sender, small_batches):
+        clock.at = TUESDAY_NOON
+        small_batches(**{"scheduler.claim_batch": 2, "scheduler.drain_share": 0})
+        for n in range(5):
+            enrol_person(parts, community="knee_pain", phone=f"0770090012{n}")
+        assert jobs.dispatch_invitations(parts) == Counter({"sent:sms-link": 2})
+        assert count(parts, Invitation, Invitation.status == "planned") == 3
 
 
 class TestRemindersAndExpiry:

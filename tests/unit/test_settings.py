@@ -83,6 +83,10 @@ class TestErrors:
         with pytest.raises(ConfigError, match="PROM_SENDING_WINDOW_START: expected HH:MM"):
             load_settings({"var_dir": str(tmp_path)}, environ={"PROM_SENDING_WINDOW_START": "8am"})
 
+    def test_a_tick_that_drains_longer_than_the_tick_is_refused(self, tmp_path):
+        with pytest.raises(ConfigError, match="PROM_SCHEDULER_DRAIN_SHARE: a share of the tick, from 0 to below 1"):
+            load_settings({"var_dir": str(tmp_path)}, environ={"PROM_SCHEDULER_DRAIN_SHARE": "1.5"})
+
 
 class TestLocalSecretKey:
     def test_development_keeps_one_random_key_per_checkout(self, tmp_path):
