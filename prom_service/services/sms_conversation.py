@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 import scoring
@@ -37,52 +37,53 @@ class Inbound:
     body: str
 
 
+# Built once: they run for every text, and building a statement costs more Python than running it.
+# Whether this MessageSid was handled before: Twilio may deliver a webhook twice.
+_SEEN = select(InboundSms.id).where(InboundSms.message_sid == bindparam("message_sid")).exists()
+# The person texting, whether the text was seen, and each of their SMS questionnaires awaiting answers
+# with its outcome-set version, newest first (none: one row), as plain columns in one statement.
+_SENDER = (select(Patient.id.label("patient_id"), Patient.language, Patient.sms_opted_out_at, _SEEN.label("seen"),
+                  Invitation.id.label("invitation_id"), Invitation.instruments, Invitation.outcome_set_version_id,
+                  OutcomeSetVersion.fingerprint)
+           .outerjoin(Invitation, (Invitation.patient_id == Patient.id) & (Invitation.channel == "sms")
+                      & Invitation.status.in_(AWAITING))
+           .outerjoin(OutcomeSetVersion, OutcomeSetVersion.id == Invitation.outcome_set_version_id)
+           .where(Patient.phone_e164 == bindparam("phone"))
+           .order_by(Patient.id, Invitation.sent_at.desc()))
+_REMEMBER = insert(InboundSms)
+
+
 def handle_inbound(make_uow: Callable[[], UnitOfWork], templates: SmsTemplates, inbound: Inbound, now: datetime,
                    policy: DispatchPolicy) -> str | None:
     """Act on one inbound text and return the reply to send back (None: send nothing).
 
     One unit of work from lookup to answer: the person is waiting for the next question, so the
-    webhook spends as few database round trips as it can.
+    webhook spends as few database round trips, and as little Python per statement, as it can.
     """
     with make_uow() as uow:
-        rows = uow.session.execute(_sender_and_open_questionnaires(inbound)).all()
+        connection = uow.session.connection()
+        rows = connection.execute(_SENDER, {"phone": inbound.from_phone, "message_sid": inbound.message_sid}).all()
         if not rows:
-            if uow.session.scalar(select(_seen(inbound.message_sid))):
+            if connection.execute(select(_SEEN), {"message_sid": inbound.message_sid}).scalar():
                 return None
             _remember(uow, inbound, None, None, "unknown_sender", now)
             uow.commit()
             return None
-        patient, seen = rows[0][0], rows[0][1]
-        if seen:
+        sender = rows[0]
+        if sender.seen:
             return None
-        keyword = classify(inbound.body, opted_out=patient.sms_opted_out_at is not None)
+        keyword = classify(inbound.body, opted_out=sender.sms_opted_out_at is not None)
         if keyword is not None:
-            return _keyword(uow, templates, inbound, patient, keyword, now, policy)
-        open_ones = [(invitation, version) for who, _, invitation, version in rows if who is patient and invitation]
-        return _answer(uow, make_uow, templates, inbound, patient, open_ones, now, policy)
-
-
-def _sender_and_open_questionnaires(inbound: Inbound):
-    """In one statement: the person texting, whether this MessageSid was seen before, and each of their
-    SMS questionnaires awaiting answers with its outcome-set version (newest first; none: one row)."""
-    return (select(Patient, _seen(inbound.message_sid), Invitation, OutcomeSetVersion)
-            .outerjoin(Invitation, (Invitation.patient_id == Patient.id) & (Invitation.channel == "sms")
-                       & Invitation.status.in_(AWAITING))
-            .outerjoin(OutcomeSetVersion, OutcomeSetVersion.id == Invitation.outcome_set_version_id)
-            .where(Patient.phone_e164 == inbound.from_phone)
-            .order_by(Patient.id, Invitation.sent_at.desc()))
-
-
-def _seen(message_sid: str):
-    """Whether this MessageSid was handled before: Twilio may deliver a webhook twice."""
-    return select(InboundSms.id).where(InboundSms.message_sid == message_sid).exists()
+            return _keyword(uow, templates, inbound, uow.session.get(Patient, sender.patient_id), keyword, now, policy)
+        open_ones = [row for row in rows if row.patient_id == sender.patient_id and row.invitation_id is not None]
+        return _answer(uow, templates, inbound, sender, open_ones, now, policy)
 
 
 def _remember(uow: UnitOfWork, inbound: Inbound, patient_id, invitation_id, outcome: str, now: datetime) -> None:
-    uow.session.add(InboundSms(message_sid=inbound.message_sid, patient_id=patient_id, invitation_id=invitation_id,
-                               outcome=outcome, received_at=now))
     try:
-        uow.session.flush()
+        uow.session.connection().execute(_REMEMBER, {
+            "message_sid": inbound.message_sid, "patient_id": patient_id, "invitation_id": invitation_id,
+            "outcome": outcome, "received_at": now})
     except IntegrityError:
         raise DuplicateDelivery() from None
 
@@ -124,49 +125,48 @@ def _patient_actor(patient: Patient) -> Actor:
     return Actor(kind="patient", id=str(patient.id))
 
 
-def _answer(uow: UnitOfWork, make_uow, templates, inbound: Inbound, patient: Patient,
-            open_ones: list[tuple[Invitation, OutcomeSetVersion]], now, policy) -> str | None:
-    language = templates.language_for(patient.language)
-    found = _conversation(open_ones)
+def _answer(uow: UnitOfWork, templates, inbound: Inbound, sender, open_ones: list, now, policy) -> str | None:
+    """Lock the questionnaire before reading which question this text answers and before remembering it:
+    a second text from the same person waits, then answers the question after this one. (Remembering the
+    text first took a key-share lock on the invitation through its foreign key, and two texts at once
+    then deadlocked on the invitation row: one reply failed and its answer was lost.)"""
+    language = templates.language_for(sender.language)
+    found = _conversation(uow, open_ones)
     if found is None:
-        _remember(uow, inbound, patient.id, None, "unmatched", now)
+        _remember(uow, inbound, sender.patient_id, None, "unmatched", now)
         uow.commit()
         return None
-    invitation, outcome_set = found
+    invitation_id, outcome_set = found
+    invitation = answers.lock_for_answers(uow, invitation_id)
     texted = by_text(outcome_set, list(invitation.instruments))
-    position = answers.progress_of(uow, invitation.id).next_item
+    position = invitation.progress().next_item
     if position is None or position[0] not in texted:
-        return _continue_online(uow, templates, inbound, patient.id, invitation, language, now, policy)
+        return _continue_online(uow, templates, inbound, sender.patient_id, invitation.id, language, now, policy)
     item = next(i for i in scoring.instruments(position[0]).items if i.id == position[1])
     value = parse_answer(inbound.body, option_pairs(item)) if item.options else _in_range(inbound.body, item)
     if value is None:
-        return _reask(uow, templates, inbound, patient, invitation, item, language, now, policy)
-    _remember(uow, inbound, patient.id, invitation.id, "answer", now)
-    progress = answers.record_answer(_same_transaction(uow), invitation.id, position[0], position[1], value, "sms",
-                                     now, raw_text=inbound.body[:160])
-    return _after_answer(make_uow, templates, language, texted, progress, policy, now)
+        return _reask(uow, templates, inbound, sender.patient_id, invitation.id, item, language, now, policy)
+    _remember(uow, inbound, sender.patient_id, invitation.id, "answer", now)
+    progress = answers.answer(uow, invitation, position[0], position[1], value, "sms", now, raw_text=inbound.body[:160])
+    reply = _after_answer(uow, templates, language, texted, progress, policy, now)
+    uow.commit()
+    return reply
 
 
-def _same_transaction(uow: UnitOfWork) -> UnitOfWork:
-    """A unit of work over `uow`'s own session: the text is remembered and its answer recorded in one
-    commit, so a crash between the two cannot leave a reply marked handled with its answer lost."""
-    return UnitOfWork(lambda: uow.session)
-
-
-def _continue_online(uow, templates, inbound, patient_id, invitation, language, now, policy) -> str:
+def _continue_online(uow, templates, inbound, patient_id, invitation_id, language, now, policy) -> str:
     """The texted part is done: the rest of the questionnaire is on the web page, which resumes there."""
-    _remember(uow, inbound, patient_id, invitation.id, "unmatched", now)
-    link = patient_links.issue_link(uow, invitation.id, now, policy.public_base_url, policy.link_secret)
+    _remember(uow, inbound, patient_id, invitation_id, "unmatched", now)
+    link = patient_links.issue_link(uow, invitation_id, now, policy.public_base_url, policy.link_secret)
     uow.commit()
     return templates.render("continue_online", language, link=link)
 
 
-def _conversation(open_ones: list[tuple[Invitation, OutcomeSetVersion]]) -> tuple[Invitation, OutcomeSet] | None:
+def _conversation(uow: UnitOfWork, open_ones: list) -> tuple[int, OutcomeSet] | None:
     """Of the person's open SMS questionnaires (newest first), the one asked one question per text."""
-    for invitation, version in open_ones:
-        outcome_set = outcome_sets.outcome_set_of(version)
-        if sms_mode(outcome_set, list(invitation.instruments)) is SmsMode.CONVERSATION:
-            return invitation, outcome_set
+    for row in open_ones:
+        outcome_set = outcome_sets.outcome_set_by_id(uow, row.outcome_set_version_id, row.fingerprint)
+        if sms_mode(outcome_set, list(row.instruments)) is SmsMode.CONVERSATION:
+            return row.invitation_id, outcome_set
     return None
 
 
@@ -175,13 +175,13 @@ def _in_range(text: str, item) -> int | None:
     return int(stripped) if stripped.isdigit() and item.min <= int(stripped) <= item.max else None
 
 
-def _reask(uow, templates, inbound, patient, invitation, item, language, now, policy) -> str:
-    recent = uow.session.scalars(select(InboundSms.outcome).where(InboundSms.invitation_id == invitation.id)
+def _reask(uow, templates, inbound, patient_id, invitation_id, item, language, now, policy) -> str:
+    recent = uow.session.scalars(select(InboundSms.outcome).where(InboundSms.invitation_id == invitation_id)
                                  .order_by(InboundSms.received_at.desc(), InboundSms.id.desc())).all()
     misses = next((i for i, outcome in enumerate(recent) if outcome != "invalid"), len(recent))
-    _remember(uow, inbound, patient.id, invitation.id, "invalid", now)
+    _remember(uow, inbound, patient_id, invitation_id, "invalid", now)
     if misses >= MAX_INVALID_REPLIES:
-        link = patient_links.issue_link(uow, invitation.id, now, policy.public_base_url, policy.link_secret)
+        link = patient_links.issue_link(uow, invitation_id, now, policy.public_base_url, policy.link_secret)
         reply = templates.render("too_many_invalid", language, link=link)
     else:
         reply = templates.render("reask", language, options=reply_options(templates, language, item))
@@ -189,15 +189,15 @@ def _reask(uow, templates, inbound, patient, invitation, item, language, now, po
     return reply
 
 
-def _after_answer(make_uow, templates, language, texted: list[str], progress: answers.Progress, policy, now) -> str:
+def _after_answer(uow, templates, language, texted: list[str], progress: answers.Progress, policy, now) -> str:
+    """The reply to an answer; a link to the rest of the questionnaire is issued in the answer's own
+    transaction, so the answer and the link that continues it are saved together."""
     safety = templates.render("safety", language, programme=policy.programme.name) if progress.red_flag else None
     if progress.next_item is None:
         text = templates.render("complete", language, programme=policy.programme.name)
     elif progress.next_item[0] in texted:
         text = question_text(templates, language, texted, progress.next_item)
     else:
-        with make_uow() as uow:
-            link = patient_links.issue_link(uow, progress.invitation_id, now, policy.public_base_url, policy.link_secret)
-            uow.commit()
+        link = patient_links.issue_link(uow, progress.invitation_id, now, policy.public_base_url, policy.link_secret)
         text = templates.render("continue_online", language, link=link)
     return f"{safety}\n{text}" if safety else text
