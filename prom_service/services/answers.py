@@ -68,10 +68,14 @@ class OpenInvitation:
         return Progress(self.id, pending[0] if pending else None, len(order) - len(pending), len(order))
 
 
+# What an answer needs of its invitation, read with the lock that makes answers to it wait their turn
+# (`with_for_update(of=Invitation)`); a caller that locks the invitation in a statement of its own selects
+# these columns there and passes the row to `answers_so_far`.
+INVITATION_COLUMNS = (Invitation.id.label("invitation_id"), Invitation.patient_id, Invitation.enrolment_id,
+                      Invitation.outcome_set_version_id, OutcomeSetVersion.fingerprint, Invitation.instruments,
+                      Invitation.status)
 # Built once: these run for every answer, and building a statement costs more Python than running it.
-_LOCK = (select(Invitation.id, Invitation.patient_id, Invitation.enrolment_id, Invitation.outcome_set_version_id,
-                OutcomeSetVersion.fingerprint, Invitation.instruments, Invitation.status)
-         .join(OutcomeSetVersion, OutcomeSetVersion.id == Invitation.outcome_set_version_id)
+_LOCK = (select(*INVITATION_COLUMNS).join(OutcomeSetVersion, OutcomeSetVersion.id == Invitation.outcome_set_version_id)
          .where(Invitation.id == bindparam("invitation_id")).with_for_update(of=Invitation))
 _ANSWERED = (select(Response.id, Response.instrument, Answer.item_id)
              .outerjoin(Answer, Answer.response_id == Response.id)
@@ -114,19 +118,27 @@ def lock_for_answers(uow: UnitOfWork, invitation_id: int, actor: Actor | None = 
     """The invitation, locked until the caller's transaction ends, and what is answered already. The
     actor's team check comes before the status check, so another team's invitation is simply not found
     (its state, and its patient's id, are not revealed)."""
-    connection = uow.session.connection()
-    row = connection.execute(_LOCK, {"invitation_id": invitation_id}).first()
+    row = uow.session.connection().execute(_LOCK, {"invitation_id": invitation_id}).first()
     if row is None or (actor is not None and not _visible(uow, actor, row.patient_id)):
         raise NotFound(f"no invitation {invitation_id}")
     if row.status not in OPEN_STATUSES:
         raise Conflict(f"invitation {invitation_id} is {row.status}; it takes no more answers")
+    return answers_so_far(uow, row)
+
+
+def answers_so_far(uow: UnitOfWork, locked) -> OpenInvitation:
+    """What is answered on the invitation of `locked`, a row of INVITATION_COLUMNS read in this transaction
+    with the invitation locked. Read in a statement after the lock's, so it includes every answer
+    committed by whoever held the lock before (a statement sees what was committed when it began)."""
     responses, answered = {}, set()
-    for response_id, instrument, item_id in connection.execute(_ANSWERED, {"invitation_id": invitation_id}):
+    for response_id, instrument, item_id in uow.session.connection().execute(
+            _ANSWERED, {"invitation_id": locked.invitation_id}):
         responses[instrument] = response_id
         if item_id is not None:
             answered.add((instrument, item_id))
-    return OpenInvitation(row.id, row.patient_id, row.enrolment_id, row.outcome_set_version_id, row.fingerprint,
-                          tuple(row.instruments), row.status, responses, frozenset(answered))
+    return OpenInvitation(locked.invitation_id, locked.patient_id, locked.enrolment_id, locked.outcome_set_version_id,
+                          locked.fingerprint, tuple(locked.instruments), locked.status, responses,
+                          frozenset(answered))
 
 
 def answer(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 import scoring
@@ -40,16 +40,20 @@ class Inbound:
 # Built once: they run for every text, and building a statement costs more Python than running it.
 # Whether this MessageSid was handled before: Twilio may deliver a webhook twice.
 _SEEN = select(InboundSms.id).where(InboundSms.message_sid == bindparam("message_sid")).exists()
-# The person texting, whether the text was seen, and each of their SMS questionnaires awaiting answers
-# with its outcome-set version, newest first (none: one row), as plain columns in one statement.
-_SENDER = (select(Patient.id.label("patient_id"), Patient.language, Patient.sms_opted_out_at, _SEEN.label("seen"),
-                  Invitation.id.label("invitation_id"), Invitation.instruments, Invitation.outcome_set_version_id,
-                  OutcomeSetVersion.fingerprint)
-           .outerjoin(Invitation, (Invitation.patient_id == Patient.id) & (Invitation.channel == "sms")
-                      & Invitation.status.in_(AWAITING))
-           .outerjoin(OutcomeSetVersion, OutcomeSetVersion.id == Invitation.outcome_set_version_id)
-           .where(Patient.phone_e164 == bindparam("phone"))
-           .order_by(Patient.id, Invitation.sent_at.desc()))
+# Who is texting: the first person with the number, wherever a number is shared.
+_TEXTER = (select(func.min(Patient.id)).where(Patient.phone_e164 == bindparam("phone")).correlate(None)
+           .scalar_subquery())
+# Their SMS questionnaires awaiting answers, newest first, each locked as an answer to it needs (so a second
+# text from them waits here for this one), with the person and whether the text was seen: one statement.
+_OPEN_QUESTIONNAIRES = (
+    select(*answers.INVITATION_COLUMNS, Patient.language, Patient.sms_opted_out_at, _SEEN.label("seen"))
+    .join(Patient, Patient.id == Invitation.patient_id)
+    .join(OutcomeSetVersion, OutcomeSetVersion.id == Invitation.outcome_set_version_id)
+    .where(Invitation.patient_id == _TEXTER, Invitation.channel == "sms", Invitation.status.in_(AWAITING))
+    .order_by(Invitation.sent_at.desc()).with_for_update(of=Invitation))
+# The person alone, when nothing awaits their answers.
+_SENDER = select(Patient.id.label("patient_id"), Patient.language, Patient.sms_opted_out_at,
+                 _SEEN.label("seen")).where(Patient.id == _TEXTER)
 _REMEMBER = insert(InboundSms)
 
 
@@ -62,20 +66,20 @@ def handle_inbound(make_uow: Callable[[], UnitOfWork], templates: SmsTemplates, 
     """
     with make_uow() as uow:
         connection = uow.session.connection()
-        rows = connection.execute(_SENDER, {"phone": inbound.from_phone, "message_sid": inbound.message_sid}).all()
-        if not rows:
+        asked = {"phone": inbound.from_phone, "message_sid": inbound.message_sid}
+        open_ones = connection.execute(_OPEN_QUESTIONNAIRES, asked).all()
+        sender = open_ones[0] if open_ones else connection.execute(_SENDER, asked).first()
+        if sender is None:
             if connection.execute(select(_SEEN), {"message_sid": inbound.message_sid}).scalar():
                 return None
             _remember(uow, inbound, None, None, "unknown_sender", now)
             uow.commit()
             return None
-        sender = rows[0]
         if sender.seen:
             return None
         keyword = classify(inbound.body, opted_out=sender.sms_opted_out_at is not None)
         if keyword is not None:
             return _keyword(uow, templates, inbound, uow.session.get(Patient, sender.patient_id), keyword, now, policy)
-        open_ones = [row for row in rows if row.patient_id == sender.patient_id and row.invitation_id is not None]
         return _answer(uow, templates, inbound, sender, open_ones, now, policy)
 
 
@@ -126,18 +130,18 @@ def _patient_actor(patient: Patient) -> Actor:
 
 
 def _answer(uow: UnitOfWork, templates, inbound: Inbound, sender, open_ones: list, now, policy) -> str | None:
-    """Lock the questionnaire before reading which question this text answers and before remembering it:
-    a second text from the same person waits, then answers the question after this one. (Remembering the
-    text first took a key-share lock on the invitation through its foreign key, and two texts at once
-    then deadlocked on the invitation row: one reply failed and its answer was lost.)"""
+    """Which question the text answers is read only now, with the questionnaire locked, and the text is
+    remembered after that: a second text from the same person waits, then answers the next question.
+    (Remembering the text first took a key-share lock on the invitation through its foreign key, and two
+    texts at once then deadlocked on the invitation row: one reply failed and its answer was lost.)"""
     language = templates.language_for(sender.language)
     found = _conversation(uow, open_ones)
     if found is None:
         _remember(uow, inbound, sender.patient_id, None, "unmatched", now)
         uow.commit()
         return None
-    invitation_id, outcome_set = found
-    invitation = answers.lock_for_answers(uow, invitation_id)
+    locked, outcome_set = found
+    invitation = answers.answers_so_far(uow, locked)
     texted = by_text(outcome_set, list(invitation.instruments))
     position = invitation.progress().next_item
     if position is None or position[0] not in texted:
@@ -161,12 +165,12 @@ def _continue_online(uow, templates, inbound, patient_id, invitation_id, languag
     return templates.render("continue_online", language, link=link)
 
 
-def _conversation(uow: UnitOfWork, open_ones: list) -> tuple[int, OutcomeSet] | None:
+def _conversation(uow: UnitOfWork, open_ones: list) -> tuple | None:
     """Of the person's open SMS questionnaires (newest first), the one asked one question per text."""
     for row in open_ones:
         outcome_set = outcome_sets.outcome_set_by_id(uow, row.outcome_set_version_id, row.fingerprint)
         if sms_mode(outcome_set, list(row.instruments)) is SmsMode.CONVERSATION:
-            return row.invitation_id, outcome_set
+            return row, outcome_set
     return None
 
 
