@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Mapping
+from functools import lru_cache
+from typing import Any, Mapping
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Insert, bindparam, insert, select, update
 
 from scoring import instruments
 from prom_service.db.models import Answer, Invitation, OutcomeSetVersion, Response
@@ -22,6 +23,9 @@ from prom_service.services.invitation_planning import record_transition
 from prom_service.services.patients import get_patient
 
 OPEN_STATUSES = ("planned", "sent", "reminded", "partial")
+ANSWER_COLUMNS = ("response_id", "item_id", "value", "raw_text", "answered_at")
+# The message an answer came in: a built-once INSERT (named bind parameters) and its values.
+Carrier = tuple[Insert, Mapping[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -143,13 +147,17 @@ def answers_so_far(uow: UnitOfWork, locked) -> OpenInvitation:
 
 def answer(
     uow: UnitOfWork, invitation: OpenInvitation, instrument: str, item_id: str, value: int | None, channel: str,
-    now: datetime, raw_text: str | None = None,
+    now: datetime, raw_text: str | None = None, carried_by: Carrier | None = None,
 ) -> Progress:
-    """Record one answer on an invitation the caller has locked, in the caller's transaction (no commit)."""
+    """Record one answer on an invitation the caller has locked, in the caller's transaction (no commit).
+
+    `carried_by`, the row of the message the answer came in, is saved with it: on PostgreSQL by the
+    answer's own statement (a data-modifying WITH), so a text and its answer cost one round trip.
+    """
     if instrument not in invitation.instruments:
         raise InvalidInput({"instrument": f"this questionnaire does not ask {instrument!r}"})
     _check_value(instrument, item_id, value, f"{instrument}.{item_id}")
-    _store(uow, invitation, instrument, {item_id: value}, channel, now, raw_text)
+    _store(uow, invitation, instrument, {item_id: value}, channel, now, raw_text, carried_by)
     raised = _item_alerts(uow, invitation, instrument, item_id, value, now)
     progress = replace(invitation.progress(just_answered=(instrument, item_id)), alerts=raised)
     if progress.next_item is None:
@@ -167,8 +175,9 @@ def _item_alerts(uow, invitation: OpenInvitation, instrument: str, item_id: str,
 
 
 def _store(uow: UnitOfWork, invitation: OpenInvitation, instrument: str, values: Mapping[str, int | None],
-           channel: str, now: datetime, raw_text: str | None = None) -> None:
-    """Write one instrument's answers: its response row the first time, then new answers and changed ones."""
+           channel: str, now: datetime, raw_text: str | None = None, carried_by: Carrier | None = None) -> None:
+    """Write one instrument's answers: its response row the first time, then new answers and changed ones,
+    and the row of the message that carried them."""
     connection = uow.session.connection()
     response_id = invitation.response_ids.get(instrument)
     if response_id is None:
@@ -180,10 +189,23 @@ def _store(uow: UnitOfWork, invitation: OpenInvitation, instrument: str, values:
     changed = [{"response": response_id, "item": item_id, "new_value": value, "new_raw_text": raw_text,
                 "new_answered_at": now}
                for item_id, value in values.items() if (instrument, item_id) in invitation.answered]
+    if carried_by is not None and len(new) == 1 and connection.dialect.name == "postgresql":
+        carrier, carried = carried_by
+        connection.execute(_new_answer_with(carrier), {**{f"answer_{k}": v for k, v in new[0].items()}, **carried})
+        new, carried_by = [], None
+    if carried_by is not None:
+        connection.execute(*carried_by)
     if new:
         connection.execute(_NEW_ANSWERS, new)
     if changed:
         connection.execute(_CHANGED_ANSWER, changed)
+
+
+@lru_cache(maxsize=8)
+def _new_answer_with(carrier: Insert) -> Insert:
+    """One new answer and its carrier's row in one PostgreSQL statement; built once per carrier."""
+    return (insert(Answer).values({column: bindparam(f"answer_{column}") for column in ANSWER_COLUMNS})
+            .add_cte(carrier.cte("carrier")))
 
 
 def _visible(uow: UnitOfWork, actor: Actor, patient_id: int) -> bool:

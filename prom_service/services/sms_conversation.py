@@ -6,9 +6,10 @@ so a conversation never waits for a scheduler tick. The same MessageSid twice ch
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
+from typing import Callable, Iterator
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -54,7 +55,9 @@ _OPEN_QUESTIONNAIRES = (
 # The person alone, when nothing awaits their answers.
 _SENDER = select(Patient.id.label("patient_id"), Patient.language, Patient.sms_opted_out_at,
                  _SEEN.label("seen")).where(Patient.id == _TEXTER)
-_REMEMBER = insert(InboundSms)
+# Each text, once: the MessageSid is unique, so a repeat delivery is refused by the database.
+_REMEMBER = insert(InboundSms).values({column: bindparam(f"text_{column}") for column in (
+    "message_sid", "patient_id", "invitation_id", "outcome", "received_at")})
 
 
 def handle_inbound(make_uow: Callable[[], UnitOfWork], templates: SmsTemplates, inbound: Inbound, now: datetime,
@@ -84,12 +87,25 @@ def handle_inbound(make_uow: Callable[[], UnitOfWork], templates: SmsTemplates, 
 
 
 def _remember(uow: UnitOfWork, inbound: Inbound, patient_id, invitation_id, outcome: str, now: datetime) -> None:
+    with _once_per_message_sid():
+        uow.session.connection().execute(_REMEMBER, _text(inbound, patient_id, invitation_id, outcome, now))
+
+
+def _text(inbound: Inbound, patient_id, invitation_id, outcome: str, now: datetime) -> dict:
+    return {"text_message_sid": inbound.message_sid, "text_patient_id": patient_id,
+            "text_invitation_id": invitation_id, "text_outcome": outcome, "text_received_at": now}
+
+
+@contextmanager
+def _once_per_message_sid() -> Iterator[None]:
+    """A text refused because its MessageSid is stored already is a repeat delivery; nothing else is."""
     try:
-        uow.session.connection().execute(_REMEMBER, {
-            "message_sid": inbound.message_sid, "patient_id": patient_id, "invitation_id": invitation_id,
-            "outcome": outcome, "received_at": now})
-    except IntegrityError:
-        raise DuplicateDelivery() from None
+        yield
+    except IntegrityError as error:
+        # PostgreSQL names the unique constraint, SQLite its column.
+        if "uq_inbound_sms_message_sid" in str(error.orig) or "inbound_sms.message_sid" in str(error.orig):
+            raise DuplicateDelivery() from None
+        raise
 
 
 class DuplicateDelivery(Exception):
@@ -150,8 +166,10 @@ def _answer(uow: UnitOfWork, templates, inbound: Inbound, sender, open_ones: lis
     value = parse_answer(inbound.body, option_pairs(item)) if item.options else _in_range(inbound.body, item)
     if value is None:
         return _reask(uow, templates, inbound, sender.patient_id, invitation.id, item, language, now, policy)
-    _remember(uow, inbound, sender.patient_id, invitation.id, "answer", now)
-    progress = answers.answer(uow, invitation, position[0], position[1], value, "sms", now, raw_text=inbound.body[:160])
+    with _once_per_message_sid():
+        progress = answers.answer(uow, invitation, position[0], position[1], value, "sms", now,
+                                  raw_text=inbound.body[:160], carried_by=(_REMEMBER, _text(
+                                      inbound, sender.patient_id, invitation.id, "answer", now)))
     reply = _after_answer(uow, templates, language, texted, progress, policy, now)
     uow.commit()
     return reply

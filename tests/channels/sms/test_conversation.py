@@ -10,6 +10,7 @@ import re
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from prom_service.channels.sms.backend import inbound_url, webhook_signing_key
 from prom_service.channels.sms.signature import SIGNATURE_HEADER, sign
@@ -17,7 +18,7 @@ from prom_service.channels.sms.simulator import new_provider_ref
 from prom_service.channels.sms.webhook_forms import inbound_form
 from prom_service.db.models import Answer, InboundSms, Invitation, InvitationEvent
 from prom_service.scheduler import jobs
-from prom_service.services import patient_links
+from prom_service.services import patient_links, sms_conversation
 from tests.integration.test_dispatch import TUESDAY_NOON, enrol_person
 
 PHONE = "+447700900123"
@@ -90,3 +91,22 @@ class TestTextedQuestionnaire:
         replies = [text(client, parts, "1" if n == 8 else "0") for n in range(9)]
         assert "999" not in replies[7] and "999" in replies[8] and "10/16" in replies[8]
 
+
+
+class TestRepeatDeliveries:
+    """Only the MessageSid's own uniqueness marks a text as a repeat; any other refusal is an error."""
+
+    @pytest.mark.parametrize("refusal", [
+        'duplicate key value violates unique constraint "uq_inbound_sms_message_sid"',  # PostgreSQL
+        "UNIQUE constraint failed: inbound_sms.message_sid",  # SQLite
+    ])
+    def test_the_message_sid_refusing_the_text_is_a_repeat_delivery(self, refusal):
+        with pytest.raises(sms_conversation.DuplicateDelivery):
+            with sms_conversation._once_per_message_sid():
+                raise IntegrityError("INSERT", {}, Exception(refusal))
+
+    def test_another_refusal_is_not_taken_for_one(self):
+        refusal = 'duplicate key value violates unique constraint "uq_alerts_open_per_rule"'
+        with pytest.raises(IntegrityError):
+            with sms_conversation._once_per_message_sid():
+                raise IntegrityError("INSERT", {}, Exception(refusal))
