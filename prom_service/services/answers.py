@@ -23,7 +23,7 @@ from prom_service.services.invitation_planning import record_transition
 from prom_service.services.patients import get_patient
 
 OPEN_STATUSES = ("planned", "sent", "reminded", "partial")
-ANSWER_COLUMNS = ("response_id", "item_id", "value", "raw_text", "answered_at")
+_ANSWER_COLUMNS = ("response_id", "item_id", "value", "raw_text", "answered_at")
 # The message an answer came in: a built-once INSERT (named bind parameters) and its values.
 Carrier = tuple[Insert, Mapping[str, Any]]
 
@@ -79,14 +79,16 @@ INVITATION_COLUMNS = (Invitation.id.label("invitation_id"), Invitation.patient_i
                       Invitation.outcome_set_version_id, OutcomeSetVersion.fingerprint, Invitation.instruments,
                       Invitation.status)
 # Built once: these run for every answer, and building a statement costs more Python than running it.
-_LOCK = (select(*INVITATION_COLUMNS).join(OutcomeSetVersion, OutcomeSetVersion.id == Invitation.outcome_set_version_id)
+_LOCK = (select(*INVITATION_COLUMNS)
+         .join(OutcomeSetVersion, OutcomeSetVersion.id == Invitation.outcome_set_version_id)
          .where(Invitation.id == bindparam("invitation_id")).with_for_update(of=Invitation))
 _ANSWERED = (select(Response.id, Response.instrument, Answer.item_id)
              .outerjoin(Answer, Answer.response_id == Response.id)
              .where(Response.invitation_id == bindparam("invitation_id")))
 _NEW_RESPONSE = insert(Response).returning(Response.id)
 _NEW_ANSWERS = insert(Answer)
-_CHANGED_ANSWER = (update(Answer).where(Answer.response_id == bindparam("response"), Answer.item_id == bindparam("item"))
+_CHANGED_ANSWER = (update(Answer)
+                   .where(Answer.response_id == bindparam("response"), Answer.item_id == bindparam("item"))
                    .values(value=bindparam("new_value"), raw_text=bindparam("new_raw_text"),
                            answered_at=bindparam("new_answered_at")))
 
