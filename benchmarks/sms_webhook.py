@@ -21,6 +21,8 @@ import http.client
 import itertools
 import queue
 import socket
+import subprocess
+import sys
 import tempfile
 import os
 import time
@@ -31,7 +33,7 @@ from typing import Callable
 
 from sqlalchemy import select
 
-from benchmarks._fleet import DEFAULT_SERVER, base_settings, drop_database, fresh_database, seed_due_invitations, start
+from benchmarks._fleet import ROOT, DEFAULT_SERVER, base_settings, drop_database, fresh_database, seed_due_invitations
 from benchmarks._load import Client, Run, closed_loop, open_loop, post
 from benchmarks._server_cpu import ServerCpu
 from prom_service.bootstrap import bootstrap
@@ -95,7 +97,8 @@ def bare_client(port: int) -> Client:
 
 
 def serve(url: str, var_dir: Path, workers: int) -> tuple:
-    """Start the gunicorn server on a free port; (process, port) once it answers /healthz."""
+    """Start the gunicorn server on a free port; (process, port) once it answers /healthz. Its output goes
+    to `var_dir/server.log`, not a pipe: a pipe nobody reads fills up and then blocks every worker."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -105,8 +108,11 @@ def serve(url: str, var_dir: Path, workers: int) -> tuple:
         "PROM_TWILIO_ACCOUNT_SID": ACCOUNT_SID, "PROM_TWILIO_AUTH_TOKEN": AUTH_TOKEN,
         "PROM_TWILIO_FROM": "+447700900000", "PROM_LOG_LEVEL": "WARNING",
     }
-    server = start("benchmarks._webhook_server", {**{k: v for k, v in os.environ.items() if not k.startswith("PROM_")},
-                                                   **env}, str(port), str(workers))
+    with open(var_dir / "server.log", "w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks._webhook_server", str(port), str(workers)], cwd=ROOT,
+            env={**{k: v for k, v in os.environ.items() if not k.startswith("PROM_")}, **env},
+            stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -117,7 +123,12 @@ def serve(url: str, var_dir: Path, workers: int) -> tuple:
         except OSError:
             time.sleep(0.2)
     server.kill()
-    raise RuntimeError(f"the server did not start: {server.communicate()[1][-2000:]}")
+    raise RuntimeError(f"the server did not start: {server_log(var_dir)}")
+
+
+def server_log(var_dir: Path) -> str:
+    """The end of what the server wrote, to show when a run goes wrong."""
+    return (var_dir / "server.log").read_text(errors="replace")[-3000:]
 
 
 def main(argv: list[str]) -> int:
@@ -186,9 +197,20 @@ def _measure(url: str, var_dir: Path, replies_each: int, args: argparse.Namespac
         paced = Measured(open_loop(lambda: reply_client(people, port), args.rate, args.open_seconds,
                                    args.open_clients))
     finally:
-        server.terminate()
-        server.communicate(timeout=30)
+        _stop(server, var_dir)
     return {"bare": bare, "webhook": webhook, "paced": paced}
+
+
+def _stop(server: subprocess.Popen, var_dir: Path) -> None:
+    """Stop the server; say so, with its log, if it went wrong (errors logged, or it would not stop)."""
+    server.terminate()
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        print(f"the server did not stop within 60 s; its log ends:\n{server_log(var_dir)}", file=sys.stderr)
+    if '"level": "ERROR"' in (var_dir / "server.log").read_text(errors="replace"):
+        print(f"the server logged errors; its log ends:\n{server_log(var_dir)}", file=sys.stderr)
 
 
 def _report(figures: dict[str, Measured], args: argparse.Namespace) -> int:
