@@ -206,7 +206,7 @@ def _store(uow: UnitOfWork, invitation: OpenInvitation, instrument: str, values:
 @lru_cache(maxsize=8)
 def _new_answer_with(carrier: Insert) -> Insert:
     """One new answer and its carrier's row in one PostgreSQL statement; built once per carrier."""
-    return (insert(Answer).values({column: bindparam(f"answer_{column}") for column in ANSWER_COLUMNS})
+    return (insert(Answer).values({column: bindparam(f"answer_{column}") for column in _ANSWER_COLUMNS})
             .add_cte(carrier.cte("carrier")))
 
 
