@@ -7,7 +7,8 @@ is a distinct real reply ("1") from a real patient with a fresh MessageSid, sign
 and must come back 200 with a ``<Message>``: the next question, or the closing text.
 * ``bare_insert`` and ``webhook``: closed-loop capacity (``--clients`` back-to-back clients, ``--seconds``
   each, in ``--rounds`` alternating slices so that load from elsewhere on a shared machine falls on both);
-* ``webhook_p50/p95/p99``: open-loop latency at a fixed ``--rate`` (100 req/s) for ``--open-seconds``;
+* ``webhook_p50/p95/p99``: open-loop latency at a fixed ``--rate`` (100 req/s) for ``--open-seconds``, and
+  ``bare_insert_p99`` the bare endpoint's at the same rate: what the machine allows at that moment;
 * ``*_cpu``: CPU per request of gunicorn's processes, the PostgreSQL backends and the load generator
   in each closed-loop run, which a shared machine's load does not change as it changes the rates;
 * ratios last: webhook capacity over the bare endpoint's, and the same judged by server CPU per request.
@@ -194,11 +195,12 @@ def _measure(url: str, var_dir: Path, replies_each: int, args: argparse.Namespac
         for _ in range(args.rounds):  # alternate, so load from elsewhere falls on both alike
             bare.add(cpu, lambda: closed_loop(lambda: bare_client(port), args.clients, slice_seconds))
             webhook.add(cpu, lambda: closed_loop(lambda: next(repliers), args.clients, slice_seconds))
+        paced_bare = Measured(open_loop(lambda: bare_client(port), args.rate, args.open_seconds, args.open_clients))
         paced = Measured(open_loop(lambda: reply_client(people, port), args.rate, args.open_seconds,
                                    args.open_clients))
     finally:
         _stop(server, var_dir)
-    return {"bare": bare, "webhook": webhook, "paced": paced}
+    return {"bare": bare, "webhook": webhook, "paced_bare": paced_bare, "paced": paced}
 
 
 def _stop(server: subprocess.Popen, var_dir: Path) -> None:
@@ -218,7 +220,8 @@ def _stop(server: subprocess.Popen, var_dir: Path) -> None:
 def _report(figures: dict[str, Measured], args: argparse.Namespace) -> int:
     bare, webhook, paced = figures["bare"], figures["webhook"], figures["paced"].run
     ratio = webhook.run.throughput / bare.run.throughput
-    wrong = {"bare_insert": bare.run.wrong, "webhook": webhook.run.wrong, "webhook_open_loop": paced.wrong}
+    wrong = {"bare_insert": bare.run.wrong + figures["paced_bare"].run.wrong, "webhook": webhook.run.wrong,
+             "webhook_open_loop": paced.wrong}
     p99 = paced.percentile(0.99)
     print(f"setup: {args.patients} people in open SMS questionnaires, gunicorn {args.workers} sync workers, "
           f"{args.clients} closed-loop clients for {args.seconds:g} s each, in {args.rounds} alternating slices")
@@ -231,6 +234,9 @@ def _report(figures: dict[str, Measured], args: argparse.Namespace) -> int:
           f"({len(paced.latencies):,} replies)")
     for share in (0.50, 0.95, 0.99):
         print(f"webhook_p{round(share * 100)}: {paced.percentile(share) * 1000:.1f} ms at {args.rate:g} req/s")
+    paced_bare = figures["paced_bare"].run
+    print(f"bare_insert_p99: {paced_bare.percentile(0.99) * 1000:.1f} ms at {args.rate:g} req/s "
+          f"(the ceiling's own, {paced_bare.throughput:,.1f} req/s achieved)")
     print(f"wrong_answers: {sum(wrong.values())} requests ({', '.join(f'{k} {v}' for k, v in wrong.items())})")
     print(f"load_average: {os.getloadavg()[0]:.1f} runnable at the end (on {os.cpu_count()} cores)")
     print(f"webhook_over_bare_by_cpu: {bare.server_ms / webhook.server_ms:.3f} ratio (server CPU per request)")
