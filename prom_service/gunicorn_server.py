@@ -21,7 +21,7 @@ class _Server(BaseApplication):
 
 
 def serve(app: Flask, *, host: str, port: int, workers: int) -> None:
-    """Serve with pre-forked workers; the engine's pool is rebuilt after fork by SQLAlchemy's pre-ping."""
+    """Serve with pre-forked workers; each worker starts with an empty pool of its own after the fork."""
     engine = app.extensions["prom"].engine
 
     def post_fork(_server, _worker) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import select
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 
 
@@ -14,7 +15,28 @@ def build_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = 5000, p
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, echo=echo, busy_timeout_ms=busy_timeout_ms)
-    return create_engine(url, echo=echo, pool_size=pool_size, pool_pre_ping=True)
+    engine = create_engine(url, echo=echo, pool_size=pool_size)
+    event.listen(engine, "checkout", _refuse_if_server_hung_up)
+    return engine
+
+
+def _refuse_if_server_hung_up(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Never hand out a connection the server has closed, without a round trip to find out.
+
+    An idle connection in the pool is sent nothing, so if its socket is readable the server has hung up
+    (a restart or failover sends each session a FATAL message and closes it) or is about to. Then every
+    pooled connection is as old, so the pool is emptied and a new connection made: the first request
+    after a restart is served, not failed. This is SQLAlchemy's `pool_pre_ping` without the ping, which
+    cost a round trip for every unit of work.
+    """
+    if dbapi_connection.closed or dbapi_connection.broken or _readable(dbapi_connection.fileno()):
+        raise exc.InvalidatePoolError("the server closed this pooled connection")
+
+
+def _readable(fd: int) -> bool:
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def _sqlite_engine(url: str, *, echo: bool, busy_timeout_ms: int) -> Engine:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Mapping
+from functools import lru_cache
+from typing import Any, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import Insert, bindparam, insert, select, update
 
 from scoring import instruments
 from prom_service.db.models import Answer, Invitation, OutcomeSetVersion, Response
@@ -22,6 +23,9 @@ from prom_service.services.invitation_planning import record_transition
 from prom_service.services.patients import get_patient
 
 OPEN_STATUSES = ("planned", "sent", "reminded", "partial")
+_ANSWER_COLUMNS = ("response_id", "item_id", "value", "raw_text", "answered_at")
+# The message an answer came in: a built-once INSERT (named bind parameters) and its values.
+Carrier = tuple[Insert, Mapping[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -42,17 +46,64 @@ class Progress:
         return any(alert.severity == "urgent" for alert in raised)
 
 
+@dataclass(frozen=True)
+class OpenInvitation:
+    """An invitation taking answers, locked by the caller's transaction, with the answers it already has.
+
+    Read once per answer: a channel that must know the next question before it can read a reply (SMS)
+    and the recording of that reply share one read, instead of each making its own.
+    """
+
+    id: int
+    patient_id: int
+    enrolment_id: int
+    outcome_set_version_id: int
+    outcome_set_fingerprint: str
+    instruments: tuple[str, ...]
+    status: str
+    response_ids: Mapping[str, int]
+    answered: frozenset[tuple[str, str]]
+
+    def progress(self, just_answered: tuple[str, str] | None = None) -> Progress:
+        """Where the person is, counting `just_answered` too (an answer written after this was read)."""
+        answered = self.answered | {just_answered} if just_answered else self.answered
+        order = [(name, item) for name in self.instruments for item in instruments(name).item_ids]
+        pending = [pair for pair in order if pair not in answered]
+        return Progress(self.id, pending[0] if pending else None, len(order) - len(pending), len(order))
+
+
+# What an answer needs of its invitation, read with the lock that makes answers to it wait their turn
+# (`with_for_update(of=Invitation)`); a caller that locks the invitation in a statement of its own selects
+# these columns there and passes the row to `answers_so_far`.
+INVITATION_COLUMNS = (Invitation.id.label("invitation_id"), Invitation.patient_id, Invitation.enrolment_id,
+                      Invitation.outcome_set_version_id, OutcomeSetVersion.fingerprint, Invitation.instruments,
+                      Invitation.status)
+# Built once: these run for every answer, and building a statement costs more Python than running it.
+_LOCK = (select(*INVITATION_COLUMNS)
+         .join(OutcomeSetVersion, OutcomeSetVersion.id == Invitation.outcome_set_version_id)
+         .where(Invitation.id == bindparam("invitation_id")).with_for_update(of=Invitation))
+_ANSWERED = (select(Response.id, Response.instrument, Answer.item_id)
+             .outerjoin(Answer, Answer.response_id == Response.id)
+             .where(Response.invitation_id == bindparam("invitation_id")))
+_NEW_RESPONSE = insert(Response).returning(Response.id)
+_NEW_ANSWERS = insert(Answer)
+_CHANGED_ANSWER = (update(Answer)
+                   .where(Answer.response_id == bindparam("response"), Answer.item_id == bindparam("item"))
+                   .values(value=bindparam("new_value"), raw_text=bindparam("new_raw_text"),
+                           answered_at=bindparam("new_answered_at")))
+
+
 def submit_response(
     uow: UnitOfWork, actor: Actor, invitation_id: int, answers: Mapping[str, int | None], channel: str, now: datetime,
 ) -> assessment.Outcome:
     """Store a whole response sent by another system and assess it; missing items follow each instrument's rules."""
     with uow:
-        invitation = _open_invitation(uow, invitation_id, actor)
+        invitation = lock_for_answers(uow, invitation_id, actor)
         by_instrument = _group_answers(invitation, answers)
         for instrument in invitation.instruments:
-            response = _response(uow, invitation, instrument, channel, now)
-            for item_id in instruments(instrument).item_ids:
-                _store(uow, response, item_id, by_instrument[instrument].get(item_id), None, now)
+            given = by_instrument[instrument]
+            _store(uow, invitation, instrument, {item: given.get(item) for item in instruments(instrument).item_ids},
+                   channel, now)
         outcome = _complete(uow, invitation, now)
         uow.commit()
         return outcome
@@ -64,44 +115,99 @@ def record_answer(
 ) -> Progress:
     """Store one answer as it is given (None = skipped); assess when it was the last one."""
     with uow:
-        invitation = _open_invitation(uow, invitation_id)
-        if instrument not in invitation.instruments:
-            raise InvalidInput({"instrument": f"this questionnaire does not ask {instrument!r}"})
-        _check_value(instrument, item_id, value, f"{instrument}.{item_id}")
-        _store(uow, _response(uow, invitation, instrument, channel, now), item_id, value, raw_text, now)
-        raised = _item_alerts(uow, invitation, instrument, item_id, value, now)
-        progress = replace(_progress(uow, invitation), alerts=raised)
-        if progress.next_item is None:
-            progress = replace(progress, outcome=_complete(uow, invitation, now))
-        elif invitation.status != "partial":
-            record_transition(uow, invitation, invitation.status, "partial", channel, now)
+        progress = answer(uow, lock_for_answers(uow, invitation_id), instrument, item_id, value, channel, now, raw_text)
         uow.commit()
         return progress
 
 
-def progress_of(uow: UnitOfWork, invitation_id: int) -> Progress:
-    """The next unanswered item, so a person coming back resumes where they stopped."""
-    invitation = uow.session.get(Invitation, invitation_id)
-    if invitation is None:
+def lock_for_answers(uow: UnitOfWork, invitation_id: int, actor: Actor | None = None) -> OpenInvitation:
+    """The invitation, locked until the caller's transaction ends, and what is answered already. The
+    actor's team check comes before the status check, so another team's invitation is simply not found
+    (its state, and its patient's id, are not revealed)."""
+    row = uow.session.connection().execute(_LOCK, {"invitation_id": invitation_id}).first()
+    if row is None or (actor is not None and not _visible(uow, actor, row.patient_id)):
         raise NotFound(f"no invitation {invitation_id}")
-    return _progress(uow, invitation)
+    if row.status not in OPEN_STATUSES:
+        raise Conflict(f"invitation {invitation_id} is {row.status}; it takes no more answers")
+    return answers_so_far(uow, row)
 
 
-def _item_alerts(uow, invitation: Invitation, instrument: str, item_id: str, value, now) -> tuple:
-    version = uow.session.get(OutcomeSetVersion, invitation.outcome_set_version_id)
-    return tuple(alerting.evaluate_answer(uow, outcome_sets.outcome_set_of(version), invitation.patient_id,
-                                          invitation.enrolment_id, instrument, item_id, value, now))
+def answers_so_far(uow: UnitOfWork, locked) -> OpenInvitation:
+    """What is answered on the invitation of `locked`, a row of INVITATION_COLUMNS read in this transaction
+    with the invitation locked. Read in a statement after the lock's, so it includes every answer
+    committed by whoever held the lock before (a statement sees what was committed when it began)."""
+    responses, answered = {}, set()
+    for response_id, instrument, item_id in uow.session.connection().execute(
+            _ANSWERED, {"invitation_id": locked.invitation_id}):
+        responses[instrument] = response_id
+        if item_id is not None:
+            answered.add((instrument, item_id))
+    return OpenInvitation(locked.invitation_id, locked.patient_id, locked.enrolment_id, locked.outcome_set_version_id,
+                          locked.fingerprint, tuple(locked.instruments), locked.status, responses,
+                          frozenset(answered))
 
 
-def _open_invitation(uow: UnitOfWork, invitation_id: int, actor: Actor | None = None) -> Invitation:
-    """The invitation, locked; the actor's team check comes first, so another team's invitation is
-    simply not found (its state, and its patient's id, are not revealed)."""
-    invitation = uow.session.get(Invitation, invitation_id, with_for_update=True)
-    if invitation is None or (actor is not None and not _visible(uow, actor, invitation.patient_id)):
-        raise NotFound(f"no invitation {invitation_id}")
-    if invitation.status not in OPEN_STATUSES:
-        raise Conflict(f"invitation {invitation_id} is {invitation.status}; it takes no more answers")
-    return invitation
+def answer(
+    uow: UnitOfWork, invitation: OpenInvitation, instrument: str, item_id: str, value: int | None, channel: str,
+    now: datetime, raw_text: str | None = None, carried_by: Carrier | None = None,
+) -> Progress:
+    """Record one answer on an invitation the caller has locked, in the caller's transaction (no commit).
+
+    `carried_by`, the row of the message the answer came in, is saved with it: on PostgreSQL by the
+    answer's own statement (a data-modifying WITH), so a text and its answer cost one round trip.
+    """
+    if instrument not in invitation.instruments:
+        raise InvalidInput({"instrument": f"this questionnaire does not ask {instrument!r}"})
+    _check_value(instrument, item_id, value, f"{instrument}.{item_id}")
+    _store(uow, invitation, instrument, {item_id: value}, channel, now, raw_text, carried_by)
+    raised = _item_alerts(uow, invitation, instrument, item_id, value, now)
+    progress = replace(invitation.progress(just_answered=(instrument, item_id)), alerts=raised)
+    if progress.next_item is None:
+        progress = replace(progress, outcome=_complete(uow, invitation, now))
+    elif invitation.status != "partial":
+        record_transition(uow, uow.session.get(Invitation, invitation.id), invitation.status, "partial", channel, now)
+    return progress
+
+
+def _item_alerts(uow, invitation: OpenInvitation, instrument: str, item_id: str, value, now) -> tuple:
+    outcome_set = outcome_sets.outcome_set_by_id(uow, invitation.outcome_set_version_id,
+                                                 invitation.outcome_set_fingerprint)
+    return tuple(alerting.evaluate_answer(uow, outcome_set, invitation.patient_id, invitation.enrolment_id,
+                                          instrument, item_id, value, now))
+
+
+def _store(uow: UnitOfWork, invitation: OpenInvitation, instrument: str, values: Mapping[str, int | None],
+           channel: str, now: datetime, raw_text: str | None = None, carried_by: Carrier | None = None) -> None:
+    """Write one instrument's answers: its response row the first time, then new answers and changed ones,
+    and the row of the message that carried them."""
+    connection = uow.session.connection()
+    response_id = invitation.response_ids.get(instrument)
+    if response_id is None:
+        response_id = connection.execute(_NEW_RESPONSE, {
+            "invitation_id": invitation.id, "patient_id": invitation.patient_id, "instrument": instrument,
+            "channel": channel, "status": "partial", "started_at": now, "created_at": now}).scalar_one()
+    new = [{"response_id": response_id, "item_id": item_id, "value": value, "raw_text": raw_text, "answered_at": now}
+           for item_id, value in values.items() if (instrument, item_id) not in invitation.answered]
+    changed = [{"response": response_id, "item": item_id, "new_value": value, "new_raw_text": raw_text,
+                "new_answered_at": now}
+               for item_id, value in values.items() if (instrument, item_id) in invitation.answered]
+    if carried_by is not None and len(new) == 1 and connection.dialect.name == "postgresql":
+        carrier, carried = carried_by
+        connection.execute(_new_answer_with(carrier), {**{f"answer_{k}": v for k, v in new[0].items()}, **carried})
+        new, carried_by = [], None
+    if carried_by is not None:
+        connection.execute(*carried_by)
+    if new:
+        connection.execute(_NEW_ANSWERS, new)
+    if changed:
+        connection.execute(_CHANGED_ANSWER, changed)
+
+
+@lru_cache(maxsize=8)
+def _new_answer_with(carrier: Insert) -> Insert:
+    """One new answer and its carrier's row in one PostgreSQL statement; built once per carrier."""
+    return (insert(Answer).values({column: bindparam(f"answer_{column}") for column in _ANSWER_COLUMNS})
+            .add_cte(carrier.cte("carrier")))
 
 
 def _visible(uow: UnitOfWork, actor: Actor, patient_id: int) -> bool:
@@ -112,7 +218,7 @@ def _visible(uow: UnitOfWork, actor: Actor, patient_id: int) -> bool:
     return True
 
 
-def _group_answers(invitation: Invitation, answers: Mapping[str, int | None]) -> dict[str, dict[str, int | None]]:
+def _group_answers(invitation: OpenInvitation, answers: Mapping[str, int | None]) -> dict[str, dict[str, int | None]]:
     """Read `phq9.q1` or, where only one instrument has the item, plain `q1`; name every bad key."""
     grouped: dict[str, dict[str, int | None]] = {name: {} for name in invitation.instruments}
     errors: dict[str, str] = {}
@@ -158,37 +264,8 @@ def _check_value(instrument: str, item_id: str, value, field: str) -> None:
         raise InvalidInput({field: f"must be a whole number from {item.min} to {item.max}, got {value!r}"})
 
 
-def _response(uow: UnitOfWork, invitation: Invitation, instrument: str, channel: str, now: datetime) -> Response:
-    response = uow.session.scalar(select(Response).where(
-        Response.invitation_id == invitation.id, Response.instrument == instrument))
-    if response is None:
-        response = Response(invitation_id=invitation.id, patient_id=invitation.patient_id, instrument=instrument,
-                            channel=channel, status="partial", started_at=now, created_at=now)
-        uow.session.add(response)
-        uow.session.flush()
-    return response
-
-
-def _store(uow, response: Response, item_id: str, value, raw_text, now) -> None:
-    answer = uow.session.scalar(select(Answer).where(Answer.response_id == response.id, Answer.item_id == item_id))
-    if answer is None:
-        uow.session.add(Answer(response_id=response.id, item_id=item_id, value=value, raw_text=raw_text, answered_at=now))
-    else:
-        answer.value, answer.raw_text, answer.answered_at = value, raw_text, now
-    uow.session.flush()
-
-
-def _progress(uow: UnitOfWork, invitation: Invitation) -> Progress:
-    answered = {(instrument, item_id) for instrument, item_id in uow.session.execute(
-        select(Response.instrument, Answer.item_id).join(Answer, Answer.response_id == Response.id)
-        .where(Response.invitation_id == invitation.id)
-    )}
-    order = [(name, item) for name in invitation.instruments for item in instruments(name).item_ids]
-    pending = [pair for pair in order if pair not in answered]
-    return Progress(invitation.id, pending[0] if pending else None, len(order) - len(pending), len(order))
-
-
-def _complete(uow: UnitOfWork, invitation: Invitation, now: datetime) -> assessment.Outcome:
+def _complete(uow: UnitOfWork, held: OpenInvitation, now: datetime) -> assessment.Outcome:
+    invitation = uow.session.get(Invitation, held.id)
     for response in uow.session.scalars(select(Response).where(Response.invitation_id == invitation.id)):
         response.status, response.submitted_at = "complete", now
     record_transition(uow, invitation, invitation.status, "completed", None, now)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import select
@@ -89,14 +88,22 @@ def current_version(uow: UnitOfWork, code: str) -> OutcomeSetVersion:
     return row
 
 
+_PARSED: dict[tuple[int, str], OutcomeSet] = {}
+
+
 def outcome_set_of(version: OutcomeSetVersion) -> OutcomeSet:
     """The domain object of a stored version, parsed once per process (versions never change)."""
-    return _parse(version.id, version.fingerprint, version.definition["source"])
+    key = (version.id, version.fingerprint)
+    if key not in _PARSED:
+        _PARSED[key] = read_community(version.definition["source"], "<stored outcome set>").outcome_set
+    return _PARSED[key]
 
 
-@lru_cache(maxsize=256)
-def _parse(_version_id: int, _fingerprint: str, source: str) -> OutcomeSet:
-    return read_community(source, "<stored outcome set>").outcome_set
+def outcome_set_by_id(uow: UnitOfWork, version_id: int, fingerprint: str) -> OutcomeSet:
+    """The same, known by id and fingerprint: the stored definition, a long document, is read only the
+    first time. The fingerprint hashes the whole parsed definition, so it is a safe key for it."""
+    known = _PARSED.get((version_id, fingerprint))
+    return known if known is not None else outcome_set_of(uow.session.get(OutcomeSetVersion, version_id))
 
 
 def list_communities(uow: UnitOfWork) -> list[tuple[Community, int]]:

@@ -6,11 +6,12 @@ so a conversation never waits for a scheduler tick. The same MessageSid twice ch
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
+from typing import Callable, Iterator
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 import scoring
@@ -37,54 +38,74 @@ class Inbound:
     body: str
 
 
+# Built once: they run for every text, and building a statement costs more Python than running it.
+# Whether this MessageSid was handled before: Twilio may deliver a webhook twice.
+_SEEN = select(InboundSms.id).where(InboundSms.message_sid == bindparam("message_sid")).exists()
+# Who is texting: the first person with the number, wherever a number is shared.
+_TEXTER = (select(func.min(Patient.id)).where(Patient.phone_e164 == bindparam("phone")).correlate(None)
+           .scalar_subquery())
+# Their SMS questionnaires awaiting answers, newest first, each locked as an answer to it needs (so a second
+# text from them waits here for this one), with the person and whether the text was seen: one statement.
+_OPEN_QUESTIONNAIRES = (
+    select(*answers.INVITATION_COLUMNS, Patient.language, Patient.sms_opted_out_at, _SEEN.label("seen"))
+    .join(Patient, Patient.id == Invitation.patient_id)
+    .join(OutcomeSetVersion, OutcomeSetVersion.id == Invitation.outcome_set_version_id)
+    .where(Invitation.patient_id == _TEXTER, Invitation.channel == "sms", Invitation.status.in_(AWAITING))
+    .order_by(Invitation.sent_at.desc()).with_for_update(of=Invitation))
+# The person alone, when nothing awaits their answers.
+_SENDER = select(Patient.id.label("patient_id"), Patient.language, Patient.sms_opted_out_at,
+                 _SEEN.label("seen")).where(Patient.id == _TEXTER)
+# Each text, once: the MessageSid is unique, so a repeat delivery is refused by the database.
+_REMEMBER = insert(InboundSms).values({column: bindparam(f"text_{column}") for column in (
+    "message_sid", "patient_id", "invitation_id", "outcome", "received_at")})
+
+
 def handle_inbound(make_uow: Callable[[], UnitOfWork], templates: SmsTemplates, inbound: Inbound, now: datetime,
                    policy: DispatchPolicy) -> str | None:
     """Act on one inbound text and return the reply to send back (None: send nothing).
 
     One unit of work from lookup to answer: the person is waiting for the next question, so the
-    webhook spends as few database round trips as it can.
+    webhook spends as few database round trips, and as little Python per statement, as it can.
     """
     with make_uow() as uow:
-        rows = uow.session.execute(_sender_and_open_questionnaires(inbound)).all()
-        if not rows:
-            if uow.session.scalar(select(_seen(inbound.message_sid))):
+        connection = uow.session.connection()
+        asked = {"phone": inbound.from_phone, "message_sid": inbound.message_sid}
+        open_ones = connection.execute(_OPEN_QUESTIONNAIRES, asked).all()
+        sender = open_ones[0] if open_ones else connection.execute(_SENDER, asked).first()
+        if sender is None:
+            if connection.execute(select(_SEEN), {"message_sid": inbound.message_sid}).scalar():
                 return None
             _remember(uow, inbound, None, None, "unknown_sender", now)
             uow.commit()
             return None
-        patient, seen = rows[0][0], rows[0][1]
-        if seen:
+        if sender.seen:
             return None
-        keyword = classify(inbound.body, opted_out=patient.sms_opted_out_at is not None)
+        keyword = classify(inbound.body, opted_out=sender.sms_opted_out_at is not None)
         if keyword is not None:
-            return _keyword(uow, templates, inbound, patient, keyword, now, policy)
-        open_ones = [(invitation, version) for who, _, invitation, version in rows if who is patient and invitation]
-        return _answer(uow, make_uow, templates, inbound, patient, open_ones, now, policy)
-
-
-def _sender_and_open_questionnaires(inbound: Inbound):
-    """In one statement: the person texting, whether this MessageSid was seen before, and each of their
-    SMS questionnaires awaiting answers with its outcome-set version (newest first; none: one row)."""
-    return (select(Patient, _seen(inbound.message_sid), Invitation, OutcomeSetVersion)
-            .outerjoin(Invitation, (Invitation.patient_id == Patient.id) & (Invitation.channel == "sms")
-                       & Invitation.status.in_(AWAITING))
-            .outerjoin(OutcomeSetVersion, OutcomeSetVersion.id == Invitation.outcome_set_version_id)
-            .where(Patient.phone_e164 == inbound.from_phone)
-            .order_by(Patient.id, Invitation.sent_at.desc()))
-
-
-def _seen(message_sid: str):
-    """Whether this MessageSid was handled before: Twilio may deliver a webhook twice."""
-    return select(InboundSms.id).where(InboundSms.message_sid == message_sid).exists()
+            return _keyword(uow, templates, inbound, uow.session.get(Patient, sender.patient_id), keyword, now, policy)
+        return _answer(uow, templates, inbound, sender, open_ones, now, policy)
 
 
 def _remember(uow: UnitOfWork, inbound: Inbound, patient_id, invitation_id, outcome: str, now: datetime) -> None:
-    uow.session.add(InboundSms(message_sid=inbound.message_sid, patient_id=patient_id, invitation_id=invitation_id,
-                               outcome=outcome, received_at=now))
+    with _once_per_message_sid():
+        uow.session.connection().execute(_REMEMBER, _text(inbound, patient_id, invitation_id, outcome, now))
+
+
+def _text(inbound: Inbound, patient_id, invitation_id, outcome: str, now: datetime) -> dict:
+    return {"text_message_sid": inbound.message_sid, "text_patient_id": patient_id,
+            "text_invitation_id": invitation_id, "text_outcome": outcome, "text_received_at": now}
+
+
+@contextmanager
+def _once_per_message_sid() -> Iterator[None]:
+    """A text refused because its MessageSid is stored already is a repeat delivery; nothing else is."""
     try:
-        uow.session.flush()
-    except IntegrityError:
-        raise DuplicateDelivery() from None
+        yield
+    except IntegrityError as error:
+        # PostgreSQL names the unique constraint, SQLite its column.
+        if "uq_inbound_sms_message_sid" in str(error.orig) or "inbound_sms.message_sid" in str(error.orig):
+            raise DuplicateDelivery() from None
+        raise
 
 
 class DuplicateDelivery(Exception):
@@ -124,49 +145,50 @@ def _patient_actor(patient: Patient) -> Actor:
     return Actor(kind="patient", id=str(patient.id))
 
 
-def _answer(uow: UnitOfWork, make_uow, templates, inbound: Inbound, patient: Patient,
-            open_ones: list[tuple[Invitation, OutcomeSetVersion]], now, policy) -> str | None:
-    language = templates.language_for(patient.language)
-    found = _conversation(open_ones)
+def _answer(uow: UnitOfWork, templates, inbound: Inbound, sender, open_ones: list, now, policy) -> str | None:
+    """Which question the text answers is read only now, with the questionnaire locked, and the text is
+    remembered after that: a second text from the same person waits, then answers the next question.
+    (Remembering the text first took a key-share lock on the invitation through its foreign key, and two
+    texts at once then deadlocked on the invitation row: one reply failed and its answer was lost.)"""
+    language = templates.language_for(sender.language)
+    found = _conversation(uow, open_ones)
     if found is None:
-        _remember(uow, inbound, patient.id, None, "unmatched", now)
+        _remember(uow, inbound, sender.patient_id, None, "unmatched", now)
         uow.commit()
         return None
-    invitation, outcome_set = found
+    locked, outcome_set = found
+    invitation = answers.answers_so_far(uow, locked)
     texted = by_text(outcome_set, list(invitation.instruments))
-    position = answers.progress_of(uow, invitation.id).next_item
+    position = invitation.progress().next_item
     if position is None or position[0] not in texted:
-        return _continue_online(uow, templates, inbound, patient.id, invitation, language, now, policy)
+        return _continue_online(uow, templates, inbound, sender.patient_id, invitation.id, language, now, policy)
     item = next(i for i in scoring.instruments(position[0]).items if i.id == position[1])
     value = parse_answer(inbound.body, option_pairs(item)) if item.options else _in_range(inbound.body, item)
     if value is None:
-        return _reask(uow, templates, inbound, patient, invitation, item, language, now, policy)
-    _remember(uow, inbound, patient.id, invitation.id, "answer", now)
-    progress = answers.record_answer(_same_transaction(uow), invitation.id, position[0], position[1], value, "sms",
-                                     now, raw_text=inbound.body[:160])
-    return _after_answer(make_uow, templates, language, texted, progress, policy, now)
+        return _reask(uow, templates, inbound, sender.patient_id, invitation.id, item, language, now, policy)
+    with _once_per_message_sid():
+        progress = answers.answer(uow, invitation, position[0], position[1], value, "sms", now,
+                                  raw_text=inbound.body[:160], carried_by=(_REMEMBER, _text(
+                                      inbound, sender.patient_id, invitation.id, "answer", now)))
+    reply = _after_answer(uow, templates, language, texted, progress, policy, now)
+    uow.commit()
+    return reply
 
 
-def _same_transaction(uow: UnitOfWork) -> UnitOfWork:
-    """A unit of work over `uow`'s own session: the text is remembered and its answer recorded in one
-    commit, so a crash between the two cannot leave a reply marked handled with its answer lost."""
-    return UnitOfWork(lambda: uow.session)
-
-
-def _continue_online(uow, templates, inbound, patient_id, invitation, language, now, policy) -> str:
+def _continue_online(uow, templates, inbound, patient_id, invitation_id, language, now, policy) -> str:
     """The texted part is done: the rest of the questionnaire is on the web page, which resumes there."""
-    _remember(uow, inbound, patient_id, invitation.id, "unmatched", now)
-    link = patient_links.issue_link(uow, invitation.id, now, policy.public_base_url, policy.link_secret)
+    _remember(uow, inbound, patient_id, invitation_id, "unmatched", now)
+    link = patient_links.issue_link(uow, invitation_id, now, policy.public_base_url, policy.link_secret)
     uow.commit()
     return templates.render("continue_online", language, link=link)
 
 
-def _conversation(open_ones: list[tuple[Invitation, OutcomeSetVersion]]) -> tuple[Invitation, OutcomeSet] | None:
+def _conversation(uow: UnitOfWork, open_ones: list) -> tuple | None:
     """Of the person's open SMS questionnaires (newest first), the one asked one question per text."""
-    for invitation, version in open_ones:
-        outcome_set = outcome_sets.outcome_set_of(version)
-        if sms_mode(outcome_set, list(invitation.instruments)) is SmsMode.CONVERSATION:
-            return invitation, outcome_set
+    for row in open_ones:
+        outcome_set = outcome_sets.outcome_set_by_id(uow, row.outcome_set_version_id, row.fingerprint)
+        if sms_mode(outcome_set, list(row.instruments)) is SmsMode.CONVERSATION:
+            return row, outcome_set
     return None
 
 
@@ -175,13 +197,13 @@ def _in_range(text: str, item) -> int | None:
     return int(stripped) if stripped.isdigit() and item.min <= int(stripped) <= item.max else None
 
 
-def _reask(uow, templates, inbound, patient, invitation, item, language, now, policy) -> str:
-    recent = uow.session.scalars(select(InboundSms.outcome).where(InboundSms.invitation_id == invitation.id)
+def _reask(uow, templates, inbound, patient_id, invitation_id, item, language, now, policy) -> str:
+    recent = uow.session.scalars(select(InboundSms.outcome).where(InboundSms.invitation_id == invitation_id)
                                  .order_by(InboundSms.received_at.desc(), InboundSms.id.desc())).all()
     misses = next((i for i, outcome in enumerate(recent) if outcome != "invalid"), len(recent))
-    _remember(uow, inbound, patient.id, invitation.id, "invalid", now)
+    _remember(uow, inbound, patient_id, invitation_id, "invalid", now)
     if misses >= MAX_INVALID_REPLIES:
-        link = patient_links.issue_link(uow, invitation.id, now, policy.public_base_url, policy.link_secret)
+        link = patient_links.issue_link(uow, invitation_id, now, policy.public_base_url, policy.link_secret)
         reply = templates.render("too_many_invalid", language, link=link)
     else:
         reply = templates.render("reask", language, options=reply_options(templates, language, item))
@@ -189,15 +211,15 @@ def _reask(uow, templates, inbound, patient, invitation, item, language, now, po
     return reply
 
 
-def _after_answer(make_uow, templates, language, texted: list[str], progress: answers.Progress, policy, now) -> str:
+def _after_answer(uow, templates, language, texted: list[str], progress: answers.Progress, policy, now) -> str:
+    """The reply to an answer; a link to the rest of the questionnaire is issued in the answer's own
+    transaction, so the answer and the link that continues it are saved together."""
     safety = templates.render("safety", language, programme=policy.programme.name) if progress.red_flag else None
     if progress.next_item is None:
         text = templates.render("complete", language, programme=policy.programme.name)
     elif progress.next_item[0] in texted:
         text = question_text(templates, language, texted, progress.next_item)
     else:
-        with make_uow() as uow:
-            link = patient_links.issue_link(uow, progress.invitation_id, now, policy.public_base_url, policy.link_secret)
-            uow.commit()
+        link = patient_links.issue_link(uow, progress.invitation_id, now, policy.public_base_url, policy.link_secret)
         text = templates.render("continue_online", language, link=link)
     return f"{safety}\n{text}" if safety else text

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from flask import Flask, request
+from werkzeug.datastructures import MultiDict
 from werkzeug.serving import make_server
 
 from prom_service.channels.sms.signature import SIGNATURE_HEADER, is_valid, public_url, sign
@@ -50,6 +51,15 @@ class TestSignatureCheck:
     def test_the_query_string_is_part_of_what_is_signed(self):
         assert check(signed_url=f"{PUBLIC}/twilio/status?o=7", full_path="/twilio/status?o=7")
         assert not check(signed_url=f"{PUBLIC}/twilio/status?o=7", full_path="/twilio/status?o=8")
+
+    def test_a_field_sent_twice_is_checked_with_both_values(self):
+        twice = MultiDict([*FORM.items(), ("MediaUrl", "https://a.example/1"), ("MediaUrl", "https://a.example/2")])
+        signature = sign(f"{PUBLIC}/twilio/status", twice, TOKEN)
+        assert is_valid(token=TOKEN, public_base_url=PUBLIC, full_path="/twilio/status", form=twice,
+                        signature=signature)
+        once = MultiDict([*FORM.items(), ("MediaUrl", "https://a.example/1")])
+        assert not is_valid(token=TOKEN, public_base_url=PUBLIC, full_path="/twilio/status", form=once,
+                            signature=signature)
 
     def test_no_signature_or_no_token_is_never_valid(self):
         assert not is_valid(token=TOKEN, public_base_url=PUBLIC, full_path="/x", form=FORM, signature=None)

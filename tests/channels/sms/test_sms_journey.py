@@ -4,7 +4,9 @@ Twilio, and signed webhooks fired back at the app — enrol, tick, answer a whol
 Forged, replayed and out-of-order webhooks against this same served app are the drill in
 tests/drills/test_forged_and_replayed_twilio_webhooks.py."""
 
+import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
 import pytest
@@ -14,7 +16,7 @@ from werkzeug.serving import make_server
 from prom_service import create_app
 from prom_service.bootstrap import bootstrap
 from prom_service.db.migrations import upgrade
-from prom_service.db.models import Alert, Invitation, LifeImproverScore, Patient, Score
+from prom_service.db.models import Alert, Answer, Invitation, LifeImproverScore, Patient, Score
 from prom_service.scheduler import jobs
 from prom_service.services import enrolment, outcome_sets, patients
 from prom_service.services.access import SYSTEM
@@ -145,3 +147,14 @@ class TestSmsJourney:
         served.fake.fire_status(url, public_url=url, message_sid=sid, status="undelivered", to=PHONE, error_code=30006)
         assert served.count(Invitation, Invitation.status == "failed") == 1
         assert served.count(Patient, Patient.phone_is_mobile.is_(False)) == 1
+
+
+class TestRepliesArrivingTogether:
+    def test_different_replies_posted_at_once_answer_consecutive_questions_once_each(self, served):
+        """Each reply reads where the person is only once it holds the questionnaire, so none is lost."""
+        served.tick()
+        with ThreadPoolExecutor(max_workers=5) as pool:
+            replies = list(pool.map(served.text, ["0", "1", "0", "1", "0"]))
+        asked = sorted(int(re.search(r"(\d)/9", reply).group(1)) for reply in replies)
+        assert asked == [2, 3, 4, 5, 6]
+        assert served.count(Answer) == 5
