@@ -7,7 +7,7 @@ it times `value_report()` for all communities (the service call the API and the 
 and one hand-written SQL statement that computes the same tallies from the same tables: the ceiling of
 what any code could do with this schema. Both answers are compared, so a fast wrong report fails too.
 
-The database (default ``prom_bench_<N>`` on the local server) is created, migrated and filled on the
+The database (default ``prom_value_<N>`` on the local server) is created, migrated and filled on the
 first run and reused afterwards. Filling is plain ``INSERT … SELECT generate_series`` (deterministic, a
 few minutes at a million patients); the summaries are then built as the nightly job builds them.
 
@@ -36,7 +36,7 @@ EVENTS_PER_PATIENT = 10
 
 def main(argv: list[str]) -> int:
     options = _options(argv)
-    url = options.database_url or f"postgresql+psycopg://postgres@127.0.0.1:5432/prom_bench_{options.size}"
+    url = options.database_url or f"postgresql+psycopg://postgres@127.0.0.1:5432/prom_value_{options.size}"
     loaded = _prepare(url, options.size)
     from prom_service.db.unit_of_work import UnitOfWork
     from prom_service.services.access import SYSTEM
@@ -76,7 +76,7 @@ def main(argv: list[str]) -> int:
 def _options(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks value_report")
     parser.add_argument("--size", type=int, default=1_000_000, help="patients (cost events are ten times this)")
-    parser.add_argument("--database-url", help="a PostgreSQL URL; default prom_bench_<size> on 127.0.0.1")
+    parser.add_argument("--database-url", help="a PostgreSQL URL; default prom_value_<size> on 127.0.0.1")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each; the best counts")
     return parser.parse_args(argv)
 
@@ -183,25 +183,34 @@ _FILL = [
               'verbal', 'benchmark', e.at, e.at
        FROM generate_series(CAST(1 AS bigint), :n) i,
             LATERAL (SELECT (CAST(:as_of AS date) - CAST((i * 7919) % 730 AS integer) + time '10:00') AT TIME ZONE 'UTC' AS at) e""",
-    # Up to four assessments 90 days apart (none, one, or a baseline and follow-ups); some after the report.
+    # Up to four assessments 90 days apart (none, one, or a baseline and follow-ups). As in a report as of
+    # today, nothing is observed after the report date except for one enrolment in 1,100 (the report's
+    # "activity after the report date" path).
     """INSERT INTO life_improver_scores (patient_id, enrolment_id, outcome_set_version_id, value, coverage, inputs,
                                          observed_at, created_at)
        SELECT e.id, e.id, e.outcome_set_version_id,
               CASE WHEN (e.id + k) % 23 = 0 THEN NULL ELSE 40 + (e.id * 31) % 30 + k * ((e.id % 11) - 3) END,
               1.0, '{}', e.enrolled_at + make_interval(days => 90 * k, hours => 2), e.enrolled_at
-       FROM enrolments e, generate_series(0, 3) k WHERE k <= e.id % 4""",
+       FROM enrolments e, generate_series(0, 3) k
+       WHERE k <= e.id % 4 AND (e.id % 1100 = 0 OR e.enrolled_at + make_interval(days => 90 * k, hours => 2)
+                                                    < (CAST(:as_of AS date) + 1 + time '00:00') AT TIME ZONE 'UTC')""",
     """INSERT INTO invitations (enrolment_id, patient_id, outcome_set_version_id, schedule_key, instruments, channel,
                                 status, due_at, reminders_sent, created_at, updated_at)
        SELECT e.id, e.id, e.outcome_set_version_id, 'k' || k, '[]', 'sms',
-              (ARRAY['completed', 'sent', 'completed', 'expired', 'reminded', 'planned', 'completed',
-                     'failed'])[1 + (e.id + k * 3) % 8],
+              CASE WHEN e.id % 1100 <> 0 AND e.enrolled_at + make_interval(days => 90 * k)
+                                             >= (CAST(:as_of AS date) + 1 + time '00:00') AT TIME ZONE 'UTC'
+                   THEN 'planned'
+                   ELSE (ARRAY['completed', 'sent', 'completed', 'expired', 'reminded', 'planned', 'completed',
+                               'failed'])[1 + (e.id + k * 3) % 8] END,
               e.enrolled_at + make_interval(days => 90 * k), 0, e.enrolled_at, e.enrolled_at
        FROM enrolments e, generate_series(0, 3) k""",
     """INSERT INTO scores (patient_id, enrolment_id, instrument, scale, value, flags, definition_version, provenance,
                            observed_at, created_at)
        SELECT e.id, e.id, 'days_at_home', 'days', 60 + (e.id * 13 + k * 7) % 31, '[]', 'bench', '{}',
               e.enrolled_at + make_interval(days => 90 * k + 1), e.enrolled_at
-       FROM enrolments e, generate_series(0, 1) k WHERE e.id % 3 = 0""",
+       FROM enrolments e, generate_series(0, 1) k
+       WHERE e.id % 3 = 0 AND (e.id % 1100 = 0 OR e.enrolled_at + make_interval(days => 90 * k + 1)
+                                                  < (CAST(:as_of AS date) + 1 + time '00:00') AT TIME ZONE 'UTC')""",
     # Ten events a person on average over three years, one in 1,100 dated the day after the report date.
     """INSERT INTO cost_events (patient_id, activity, start_date, quantity, unit_cost, cost, tariff, source_system,
                                 source_id, created_at)
