@@ -36,6 +36,7 @@ from prom_service.services import cost_summaries, enrolment_summaries
 from prom_service.services.segments import REST, Segment, SegmentScheme, patient_segments
 
 DECILES = tuple(range(1, 11))
+LISTED_AT_MOST = 5000  # enrolments with later activity passed as a list of ids (within bind-parameter limits)
 
 
 @dataclass(frozen=True)
@@ -195,8 +196,7 @@ def _summary_or_later(uow: UnitOfWork, end_of_day: datetime):
     read only for enrolments whose summary says they have later activity (found along an index)."""
     postgres = uow.session.get_bind().dialect.name == "postgresql"
     later = EnrolmentSummary.last_activity_at > end_of_day
-    enrolments = select(EnrolmentSummary.enrolment_id).where(later)
-    people = select(EnrolmentSummary.patient_id).where(later)
+    enrolments, people = _later_enrolments_and_people(uow, later)
     lis = enrolment_summaries.firsts_and_lasts(end_of_day, enrolments, postgres)
     invited = enrolment_summaries.invitation_counts(end_of_day, enrolments)
     at_home = enrolment_summaries.latest_days_at_home(end_of_day, people, postgres)
@@ -213,6 +213,18 @@ def _summary_or_later(uow: UnitOfWork, end_of_day: datetime):
         "days_at_home": either(EnrolmentSummary.days_at_home, at_home.c.value),
     }, [(lis, lis.c.enrolment_id == Enrolment.id), (invited, invited.c.enrolment_id == Enrolment.id),
         (at_home, at_home.c.patient_id == Enrolment.patient_id)]
+
+
+def _later_enrolments_and_people(uow: UnitOfWork, later):
+    """The enrolments with activity after the report date, and their people: as lists when they are few
+    (the usual case), so the database reads their rows along the indexes instead of planning for a
+    guess and scanning every score; as sub-queries for a report as of long ago."""
+    rows = uow.session.execute(
+        select(EnrolmentSummary.enrolment_id, EnrolmentSummary.patient_id).where(later).limit(LISTED_AT_MOST + 1)
+    ).all()
+    if len(rows) <= LISTED_AT_MOST:
+        return sorted({row[0] for row in rows}), sorted({row[1] for row in rows})
+    return (select(EnrolmentSummary.enrolment_id).where(later), select(EnrolmentSummary.patient_id).where(later))
 
 
 def _cost_in_enrolment(enrolled_on, ends_on):
