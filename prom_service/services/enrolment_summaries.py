@@ -239,12 +239,13 @@ def follow_orm_writes(session: Session) -> None:
 
 
 def _counts_differently(invitation: Invitation, state: str) -> bool:
-    """Could this write change the enrolment's counts? A planned invitation counts nowhere, so planning
-    and reminding (sent to reminded) change nothing; sending, completing and moving a due date do."""
+    """Could this write change the enrolment's counts? A planned invitation counts nowhere, so planning,
+    deferring a planned one and reminding (sent to reminded) change nothing; sending, completing and
+    moving the due date of a counted one do."""
     if state != "dirty":
         return invitation.status in SENT_STATUSES
     attributes = inspect(invitation).attrs
-    if attributes.due_at.history.has_changes():
+    if attributes.due_at.history.has_changes() and invitation.status in SENT_STATUSES:
         return True
     history = attributes.status.history
     if not history.has_changes():

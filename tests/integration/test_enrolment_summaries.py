@@ -126,6 +126,15 @@ class TestOrmWritesKeepTheSummariesCurrent:
         assert summaries(parts)[people["ann_enrolment"]][2:4] == (5, 3)
         assert_a_rebuild_changes_nothing(parts)
 
+    def test_moving_a_counted_invitation_moves_the_last_activity(self, parts, people):
+        with parts.uow() as uow:
+            sent = uow.session.scalars(select(Invitation).where(
+                Invitation.enrolment_id == people["ann_enrolment"], Invitation.status == "sent")).one()
+            sent.due_at = at("2026-10-01")
+            uow.commit()
+        assert summaries(parts)[people["ann_enrolment"]][5] == at("2026-10-01")
+        assert_a_rebuild_changes_nothing(parts)
+
     def test_a_days_at_home_score_reaches_every_enrolment_of_the_person(self, parts, people):
         with parts.uow() as uow:
             make_days_at_home(uow.session, uow.session.get(Patient, people["bob"]), 77, "2026-05-31")
