@@ -7,11 +7,15 @@ September 2026, Bob enrolled in March with a baseline only.
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime, time, timezone
 
 import pytest
 from sqlalchemy import delete, select
+from sqlalchemy.orm import sessionmaker
 
+from prom_service.db.engine import build_engine
+from prom_service.db.migrations import upgrade
 from prom_service.db.models import Community, Enrolment, Invitation, LifeImproverScore, OutcomeSetVersion, Patient, Score
 from prom_service.db.models.enrolment_summary import EnrolmentSummary
 from prom_service.scheduler.jobs import roll_cost_summaries
@@ -183,3 +187,38 @@ class TestTheDailyJob:
             uow.commit()
         assert roll_cost_summaries(parts)["enrolment_summaries_rebuilt"] == 1
         assert summaries(parts) == before
+
+
+@pytest.mark.postgres_only
+class TestConcurrentWriters:
+    def test_a_writer_waits_for_another_on_the_same_enrolment_and_then_counts_its_rows(self, fresh_database_url):
+        """Two transactions each add a LIS to one enrolment. The second recomputes after the first
+        commits, so the row holds both (recomputing from its own snapshot would lose the first's)."""
+        upgrade(fresh_database_url)
+        engine = build_engine(fresh_database_url)
+        sessions = sessionmaker(engine, expire_on_commit=False)
+        try:
+            with sessions() as s:
+                version = make_community(s)
+                enrolment = make_enrolment(s, make_patient(s), version)
+                s.commit()
+            first = sessions()
+            make_lis(first, enrolment, 40, "2026-01-05")  # flushed: the enrolment is held until commit
+            second = threading.Thread(target=_add_lis_and_commit, args=(sessions, enrolment, 60, "2026-04-05"))
+            second.start()
+            second.join(timeout=1)
+            assert second.is_alive()  # waiting for the first
+            first.commit()
+            first.close()
+            second.join(timeout=10)
+            with sessions() as s:
+                row = s.get(EnrolmentSummary, enrolment.id)
+                assert (row.baseline_lis, row.latest_lis) == (40, 60)
+        finally:
+            engine.dispose()
+
+
+def _add_lis_and_commit(sessions, enrolment, value, observed) -> None:
+    with sessions() as s:
+        make_lis(s, enrolment, value, observed)
+        s.commit()
