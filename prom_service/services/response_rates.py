@@ -1,6 +1,6 @@
 """Response rates for programme leads: of the questionnaires sent, how many came back, by group.
 
-Counted as the value report counts them (`value_report.SENT_STATUSES`), over invitations already due,
+Counted as the value report counts them (`enrolment_summaries.SENT_STATUSES`), over invitations already due,
 for the actor's patients only: one grouped query per way of slicing (community, channel, language).
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy import case, func, select
 from prom_service.db.models import Community, Enrolment, Invitation, Patient
 from prom_service.db.unit_of_work import UnitOfWork
 from prom_service.services.access import Actor, visible_patients
-from prom_service.services.value_report import SENT_STATUSES
+from prom_service.services.enrolment_summaries import SENT_STATUSES
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,11 @@
 
 Everything row-sized happens in the database. One query builds a row per enrolment (baseline and latest
 LIS, cost inside the enrolment period, days enrolled, invitations, latest days at home, usage segment,
-deprivation decile) from grouped and windowed sub-queries, then sums those rows per (community,
-segment, decile). Costs come from the cost summaries (`prom_service.services.cost_summaries`), kept
-current as events are written, so the report never adds up the cost events themselves. Python only
-adds up those few dozen tallies into the overall, per-segment and per-decile figures
+deprivation decile), then sums those rows per (community, segment, decile). Costs come from the cost
+summaries (`prom_service.services.cost_summaries`) and the rest from the enrolment summaries
+(`prom_service.services.enrolment_summaries`), both kept current as rows are written, so the report
+reads cost events, scores and invitations only for the few enrolments with activity after the report
+date. Python only adds up those few dozen tallies into the overall, per-segment and per-decile figures
 (`prom_service.domain.value_figures` says what each figure means).
 
 The report is as of a date: LIS and days-at-home scores observed by then, costs with start dates inside
@@ -19,26 +20,23 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
-from sqlalchemy import ARRAY, Date, Float, Integer, and_, case, cast, func, literal, select, text
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import Date, Integer, and_, case, func, literal, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from prom_service.db.models import (
-    Community, CostEvent, DeprivationDecile, Enrolment, Invitation, LifeImproverScore, OutcomeSetVersion, Patient,
-    Score,
-)
+from prom_service.db.models import Community, CostEvent, DeprivationDecile, Enrolment, OutcomeSetVersion, Patient
 from prom_service.db.models.cost_summary import EnrolmentCost
+from prom_service.db.models.enrolment_summary import EnrolmentSummary
 from prom_service.db.unit_of_work import UnitOfWork
 from prom_service.domain.outcome_set import DEFAULT_LIS_MID
 from prom_service.domain.value_figures import Tally, ValueFigures, figures
 from prom_service.services.access import Actor, visible_patients
 from prom_service.services.errors import NotFound
-from prom_service.services import cost_summaries
+from prom_service.services import cost_summaries, enrolment_summaries
 from prom_service.services.segments import REST, Segment, SegmentScheme, patient_segments
 
-SENT_STATUSES = ("sent", "reminded", "partial", "completed", "expired")
 DECILES = tuple(range(1, 11))
+LISTED_AT_MOST = 5000  # enrolments with later activity passed as a list of ids (within bind-parameter limits)
 
 
 @dataclass(frozen=True)
@@ -64,7 +62,7 @@ def value_report(
     with uow:
         _allow_memory_for_sorting(uow)
         communities = _communities(uow, community)
-        tallies = _tallies(uow, actor, scheme, as_of, [row.id for row in communities], community is None)
+        tallies = _tallies(uow, actor, scheme, as_of, [row.id for row in communities])
         return ValueReport(as_of, scheme.lookback_months, tuple(
             _community_value(row, tallies.get(row.id, {}), scheme) for row in communities
         ))
@@ -120,12 +118,11 @@ def _days_between_sqlite(element, compiler, **kw):
     return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
 
 
-def _tallies(uow: UnitOfWork, actor: Actor, scheme: SegmentScheme, as_of: date, community_ids: list[int],
-             everybody: bool = False) -> dict:
+def _tallies(uow: UnitOfWork, actor: Actor, scheme: SegmentScheme, as_of: date, community_ids: list[int]) -> dict:
     """{community_id: {(segment, decile): Tally}} from one grouped query."""
     if not community_ids:
         return {}
-    cycles = _cycles(uow, actor, scheme, as_of, community_ids, everybody)
+    cycles = _cycles(uow, actor, scheme, as_of, community_ids)
     paired = and_(cycles.c.baseline.is_not(None), cycles.c.latest.is_not(None))
     change = cycles.c.latest - cycles.c.baseline
 
@@ -161,98 +158,73 @@ def _decimal(value) -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
-def _cycles(uow: UnitOfWork, actor: Actor, scheme: SegmentScheme, as_of: date, community_ids: list[int],
-            everybody: bool):
+def _cycles(uow: UnitOfWork, actor: Actor, scheme: SegmentScheme, as_of: date, community_ids: list[int]):
     """One row per enrolment in the communities, with everything the tallies sum."""
     end_of_day = datetime.combine(as_of, time.max, timezone.utc)
     report_day = literal(as_of, Date)
     enrolled_on = func.date(Enrolment.enrolled_at)
     ends_on = case((Enrolment.left_at < end_of_day, func.date(Enrolment.left_at)), else_=report_day)
-    in_scope = Enrolment.community_id.in_(community_ids), Enrolment.enrolled_at <= end_of_day
-    # Scores and invitations are narrowed to the report's enrolments only when it is not about everybody:
-    # the join below drops the rest anyway, and checking a million ids costs more than it saves.
-    scoped_ids = None if everybody else select(Enrolment.id).where(*in_scope)
-    postgres = uow.session.get_bind().dialect.name == "postgresql"
-    lis = (_baseline_and_latest_by_arrays if postgres else _baseline_and_latest)(end_of_day, scoped_ids)
-    invitations = _invitation_counts(end_of_day, scoped_ids)
-    at_home = (_latest_days_at_home_by_arrays if postgres else _latest_days_at_home)(end_of_day)
+    summary, later = _summary_or_later(uow, end_of_day)
     segments, everybody_else = _segments(uow, scheme, as_of)
     query = (
         select(
             Enrolment.community_id, func.coalesce(segments.c.segment, everybody_else).label("segment"),
-            DeprivationDecile.decile, lis.c.baseline, lis.c.latest, _mid_of(uow, community_ids).label("mid"),
+            DeprivationDecile.decile, summary["baseline"].label("baseline"), summary["latest"].label("latest"),
+            _mid_of(uow, community_ids).label("mid"),
             _cost_in_enrolment(enrolled_on, ends_on).label("cost"),
             (days_between(enrolled_on, ends_on) + 1).label("days"),
-            func.coalesce(invitations.c.sent, 0).label("sent"),
-            func.coalesce(invitations.c.completed, 0).label("completed"),
-            at_home.c.value.label("days_at_home"),
+            summary["sent"].label("sent"), summary["completed"].label("completed"),
+            summary["days_at_home"].label("days_at_home"),
         )
         .join(Patient, Patient.id == Enrolment.patient_id)
         .outerjoin(DeprivationDecile, DeprivationDecile.lsoa == Patient.lsoa)
         .outerjoin(segments, segments.c.patient_id == Enrolment.patient_id)
-        .outerjoin(lis, lis.c.enrolment_id == Enrolment.id)
+        .outerjoin(EnrolmentSummary, EnrolmentSummary.enrolment_id == Enrolment.id)
         .outerjoin(EnrolmentCost, EnrolmentCost.enrolment_id == Enrolment.id)
-        .outerjoin(invitations, invitations.c.enrolment_id == Enrolment.id)
-        .outerjoin(at_home, at_home.c.patient_id == Enrolment.patient_id)
-        .where(*in_scope)
+        .where(Enrolment.community_id.in_(community_ids), Enrolment.enrolled_at <= end_of_day)
     )
+    for subquery, on in later:
+        query = query.outerjoin(subquery, on)
     if actor.team_ids is not None:
         query = query.where(Enrolment.patient_id.in_(visible_patients(actor).with_only_columns(Patient.id)))
     return query.subquery("cycles")
 
 
-def _baseline_and_latest(end_of_day: datetime, scoped_ids):
-    """Per enrolment: the first LIS with a value, and the last when it is another assessment. One sort:
-    each score's position in its enrolment and how many the enrolment has come from the same window."""
-    enrolment = LifeImproverScore.enrolment_id
-    ranked = select(
-        enrolment, LifeImproverScore.value,
-        func.row_number().over(partition_by=enrolment, order_by=(LifeImproverScore.observed_at, LifeImproverScore.id))
-        .label("position"),
-        func.count().over(partition_by=enrolment).label("scored"),
-    ).where(
-        *_among(enrolment, scoped_ids), LifeImproverScore.value.is_not(None),
-        LifeImproverScore.observed_at <= end_of_day,
-    ).subquery("ranked_lis")
-    last = and_(ranked.c.position == ranked.c.scored, ranked.c.scored > 1)
-    return select(
-        ranked.c.enrolment_id,
-        func.max(case((ranked.c.position == 1, ranked.c.value))).label("baseline"),
-        func.max(case((last, ranked.c.value))).label("latest"),
-    ).group_by(ranked.c.enrolment_id).subquery("lis")
+def _summary_or_later(uow: UnitOfWork, end_of_day: datetime):
+    """Each figure from the enrolment's summary when nothing in it is dated after the report, else from
+    the stored rows as of the report: ({figure: column}, [(sub-query, join condition)]). The rows are
+    read only for enrolments whose summary says they have later activity (found along an index)."""
+    postgres = uow.session.get_bind().dialect.name == "postgresql"
+    later = EnrolmentSummary.last_activity_at > end_of_day
+    enrolments, people = _later_enrolments_and_people(uow, later)
+    lis = enrolment_summaries.firsts_and_lasts(end_of_day, enrolments, postgres)
+    invited = enrolment_summaries.invitation_counts(end_of_day, enrolments)
+    at_home = enrolment_summaries.latest_days_at_home(end_of_day, people, postgres)
+
+    def either(summarised, raw):
+        return case((later, raw), else_=summarised)
+
+    return {
+        "baseline": either(EnrolmentSummary.baseline_lis, lis.c.baseline),
+        "latest": either(EnrolmentSummary.latest_lis, lis.c.latest),
+        "sent": either(func.coalesce(EnrolmentSummary.invitations_sent, 0), func.coalesce(invited.c.sent, 0)),
+        "completed": either(func.coalesce(EnrolmentSummary.invitations_completed, 0),
+                            func.coalesce(invited.c.completed, 0)),
+        "days_at_home": either(EnrolmentSummary.days_at_home, at_home.c.value),
+    }, [(lis, lis.c.enrolment_id == Enrolment.id), (invited, invited.c.enrolment_id == Enrolment.id),
+        (at_home, at_home.c.patient_id == Enrolment.patient_id)]
 
 
-def _among(column, ids) -> tuple:
-    return () if ids is None else (column.in_(ids),)
-
-
-def _in_order(observed_at, row_id, value):
-    """(when, row id, value) as one float8 array, so min() and max() give a group's first and last row
-    with one pass and no sort. Floats keep the order: near today's epoch a double resolves a fraction of
-    a microsecond, and ids stay exact below 2^53; the value itself is a float8 and comes back unchanged."""
-    return postgresql.array((cast(func.extract("epoch", observed_at), Float), cast(row_id, Float), value),
-                            type_=Float)
-
-
-def _baseline_and_latest_by_arrays(end_of_day: datetime, scoped_ids):
-    """As `_baseline_and_latest`, on PostgreSQL, by the first and last of each enrolment's ordered arrays."""
-    ordered = _in_order(LifeImproverScore.observed_at, LifeImproverScore.id, LifeImproverScore.value)
-    return select(
-        LifeImproverScore.enrolment_id,
-        func.min(ordered, type_=ARRAY(Float))[3].label("baseline"),
-        case((func.count() > 1, func.max(ordered, type_=ARRAY(Float))[3])).label("latest"),
-    ).where(
-        *_among(LifeImproverScore.enrolment_id, scoped_ids), LifeImproverScore.value.is_not(None),
-        LifeImproverScore.observed_at <= end_of_day,
-    ).group_by(LifeImproverScore.enrolment_id).subquery("lis")
-
-
-def _latest_days_at_home_by_arrays(end_of_day: datetime):
-    """As `_latest_days_at_home`, on PostgreSQL, without ranking every score."""
-    ordered = _in_order(Score.observed_at, Score.id, Score.value)
-    return select(Score.patient_id, func.max(ordered, type_=ARRAY(Float))[3].label("value")).where(
-        Score.instrument == "days_at_home", Score.value.is_not(None), Score.observed_at <= end_of_day,
-    ).group_by(Score.patient_id).subquery("days_at_home")
+def _later_enrolments_and_people(uow: UnitOfWork, later):
+    """The enrolments with activity after the report date, and their people: as lists when they are few
+    (the usual case), so the database reads their rows along the indexes instead of planning for a
+    guess and scanning every score; as sub-queries for a report as of long ago."""
+    rows = uow.session.execute(
+        select(EnrolmentSummary.enrolment_id, EnrolmentSummary.patient_id).where(later).limit(LISTED_AT_MOST + 1)
+    ).all()
+    if len(rows) <= LISTED_AT_MOST:
+        return sorted({row[0] for row in rows}), sorted({row[1] for row in rows})
+    return (select(EnrolmentSummary.enrolment_id).where(later), select(EnrolmentSummary.patient_id).where(later))
 
 
 def _cost_in_enrolment(enrolled_on, ends_on):
@@ -276,29 +248,6 @@ def _segments(uow: UnitOfWork, scheme: SegmentScheme, as_of: date):
         query, everybody_else = summarised
         return query.subquery("segments"), everybody_else
     return patient_segments(scheme, as_of).subquery("segments"), REST
-
-
-def _invitation_counts(end_of_day: datetime, scoped_ids):
-    return (
-        select(
-            Invitation.enrolment_id,
-            func.sum(case((Invitation.status.in_(SENT_STATUSES), 1), else_=0)).label("sent"),
-            func.sum(case((Invitation.status == "completed", 1), else_=0)).label("completed"),
-        )
-        .where(*_among(Invitation.enrolment_id, scoped_ids), Invitation.due_at <= end_of_day)
-        .group_by(Invitation.enrolment_id)
-        .subquery("invitation_counts")
-    )
-
-
-def _latest_days_at_home(end_of_day: datetime):
-    ranked = select(
-        Score.patient_id, Score.value,
-        func.row_number().over(partition_by=Score.patient_id, order_by=(Score.observed_at.desc(), Score.id.desc()))
-        .label("rank"),
-    ).where(Score.instrument == "days_at_home", Score.value.is_not(None), Score.observed_at <= end_of_day)
-    ranked = ranked.subquery("ranked_days_at_home")
-    return select(ranked.c.patient_id, ranked.c.value).where(ranked.c.rank == 1).subquery("days_at_home")
 
 
 def _mid_of(uow: UnitOfWork, community_ids: list[int]):

@@ -10,6 +10,7 @@ from prom_service.db.models.deprivation import DeprivationDecile
 from prom_service.db.models.export_job import ExportJob
 from prom_service.db.models.feed_event import FeedEvent
 from prom_service.db.models.enrolment import Enrolment, GoalRating, PersonalGoal, PersonalWeights
+from prom_service.db.models.enrolment_summary import EnrolmentSummary
 from prom_service.db.models.inbound_sms import InboundSms
 from prom_service.db.models.instrument_wording import InstrumentWording
 from prom_service.db.models.invitation import Invitation, InvitationEvent
@@ -33,5 +34,6 @@ __all__ = [
     "InboundSms",
     "ExportJob", "FeedEvent", "Subscription", "WebhookDelivery",
     "CostSummaryDay", "EnrolmentCost", "PatientLookbackCost",
+    "EnrolmentSummary",
     "SendRate",
 ]
