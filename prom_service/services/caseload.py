@@ -11,10 +11,12 @@ total rides along as a window count. Measured on PostgreSQL: a 500-row page in 4
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, select, text, union
+from sqlalchemy import Integer, String, and_, bindparam, case, func, select, text, union
 
 from prom_service.db.models import Alert, Community, Enrolment, Invitation, LifeImproverScore, OutcomeSetVersion, Patient
 from prom_service.db.unit_of_work import UnitOfWork
@@ -39,8 +41,9 @@ class CaseloadQuery:
     per_page: int = 50
 
 
-@dataclass(frozen=True)
-class CaseloadRow:
+class CaseloadRow(NamedTuple):
+    """A tuple rather than a frozen dataclass: 500 of them a page, at a tenth of the cost each."""
+
     patient_id: int
     name: str
     nhs_number: str | None
@@ -73,9 +76,9 @@ def caseload(uow: UnitOfWork, actor: Actor, query: CaseloadQuery, now: datetime,
     """One page of the actor's caseload, filtered and sorted as asked."""
     with uow:
         without_jit(uow.session)
-        statement = _page_statement(actor, query, now, overdue_after)
-        found = uow.session.execute(statement).all()
-        total = found[0].total if found else _count(uow, actor, query, now, overdue_after)
+        values = page_values(query, now, overdue_after)
+        found = uow.session.execute(page_statement(actor, query), values).all()
+        total = found[0].total if found else _count(uow, actor, query, values)
         mids = _lis_mids(uow, {(row.outcome_set_version_id, row.version_fingerprint) for row in found})
         communities = tuple(uow.session.execute(select(Community.code, Community.name).order_by(Community.name)).all())
         return Caseload(tuple(_row(r, mids[r.outcome_set_version_id]) for r in found), total, query, communities)
@@ -89,48 +92,63 @@ def without_jit(session) -> None:
         session.execute(text("SET LOCAL jit = off"))
 
 
-def _page_statement(actor: Actor, query: CaseloadQuery, now: datetime, overdue_after: timedelta):
-    rows = _filtered(actor, query, now, overdue_after)
-    return (select(rows, func.count().over().label("total"))
-            .order_by(*_order(query.sort, rows.c)).limit(query.per_page).offset((query.page - 1) * query.per_page))
+def page_statement(actor: Actor, query: CaseloadQuery):
+    """The page's statement, with `page_values` to bind: the same object for every request of one shape."""
+    return _statement(actor, bool(query.community), query.severity, query.overdue_only, query.sort)
 
 
-def _count(uow: UnitOfWork, actor: Actor, query: CaseloadQuery, now: datetime, overdue_after: timedelta) -> int:
+def page_values(query: CaseloadQuery, now: datetime, overdue_after: timedelta) -> dict:
+    """What changes from one request to the next: the moment, the community asked for and the page."""
+    return {"now": now, "overdue_before": now - overdue_after, "community": query.community,
+            "per_page": query.per_page, "skip": (query.page - 1) * query.per_page}
+
+
+@functools.lru_cache(maxsize=256)
+def _statement(actor: Actor, by_community: bool, severity: str | None, overdue_only: bool, sort: str):
+    """Built once per actor and query shape (a few per user): building it cost about 3 ms of CPU a request,
+    a tenth of the page's Python. An actor whose teams change is another actor (`Actor` is a value)."""
+    rows = _filtered(actor, by_community, severity, overdue_only)
+    return (select(rows, func.count().over().label("total")).order_by(*_order(sort, rows.c))
+            .limit(bindparam("per_page", type_=Integer)).offset(bindparam("skip", type_=Integer)))
+
+
+def _count(uow: UnitOfWork, actor: Actor, query: CaseloadQuery, values: dict) -> int:
     """Only needed for a page past the end, where the window count has no row to ride on."""
     if query.page == 1:
         return 0
-    return uow.session.scalar(select(func.count()).select_from(_filtered(actor, query, now, overdue_after)))
+    rows = _filtered(actor, bool(query.community), query.severity, query.overdue_only)
+    return uow.session.scalar(select(func.count()).select_from(rows), values)
 
 
-def _filtered(actor: Actor, query: CaseloadQuery, now: datetime, overdue_after: timedelta):
+def _filtered(actor: Actor, by_community: bool, severity: str | None, overdue_only: bool):
     """The caseload's rows as a sub-query, filtered on the figures each row carries."""
-    rows = _rows(actor, query.community, now, overdue_after)
+    rows = _rows(actor, by_community)
     statement = select(rows)
-    if query.severity == "any":
+    if severity == "any":
         statement = statement.where(rows.c.rank.is_not(None))
-    elif query.severity in SEVERITIES:
-        statement = statement.where(rows.c.rank == SEVERITIES.index(query.severity))
-    if query.overdue_only:
+    elif severity in SEVERITIES:
+        statement = statement.where(rows.c.rank == SEVERITIES.index(severity))
+    if overdue_only:
         statement = statement.where(rows.c.overdue > 0)
     return statement.subquery("caseload")
 
 
-def _rows(actor: Actor, community: str | None, now: datetime, overdue_after: timedelta):
+def _rows(actor: Actor, by_community: bool):
     """One row per active enrolment of the actor's patients; each figure a look-up along an index."""
     statement = (
         select(
             Patient.id.label("patient_id"), Patient.display_name, Patient.external_id, Patient.nhs_number,
             Enrolment.id.label("enrolment_id"), Enrolment.outcome_set_version_id, _fingerprint(), Community.code,
             Community.name,
-            *_lis_columns(), *_alert_columns(), *_invitation_columns(now, overdue_after),
+            *_lis_columns(), *_alert_columns(), *_invitation_columns(),
         )
         .join(Enrolment, and_(Enrolment.patient_id == Patient.id, Enrolment.status == "active"))
         .join(Community, Community.id == Enrolment.community_id)
         .where(Patient.id.in_(_team_patient_ids(actor)),
                Patient.id.in_(visible_patients(actor).with_only_columns(Patient.id)))
     )
-    if community:
-        statement = statement.where(Community.code == community)
+    if by_community:
+        statement = statement.where(Community.code == bindparam("community", type_=String))
     return statement.subquery("caseload_rows")
 
 
@@ -176,11 +194,11 @@ def _alert_columns() -> list:
             select(func.count()).where(unresolved).correlate(Patient).scalar_subquery().label("unresolved")]
 
 
-def _invitation_columns(now: datetime, overdue_after: timedelta) -> list:
+def _invitation_columns() -> list:
     """When the next questionnaire falls due, and how many are overdue, along (enrolment_id, schedule_key)."""
     still_open = and_(Invitation.enrolment_id == Enrolment.id, Invitation.status.in_(OPEN_INVITATION))
-    next_due = select(func.min(Invitation.due_at)).where(still_open, Invitation.due_at >= now)
-    overdue = select(func.count()).where(still_open, Invitation.due_at < now - overdue_after)
+    next_due = select(func.min(Invitation.due_at)).where(still_open, Invitation.due_at >= bindparam("now"))
+    overdue = select(func.count()).where(still_open, Invitation.due_at < bindparam("overdue_before"))
     return [next_due.correlate(Enrolment).scalar_subquery().label("next_due"),
             overdue.correlate(Enrolment).scalar_subquery().label("overdue")]
 
