@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import event
 
 from prom_service.domain.change import ChangeClass
+from prom_service.services import care_team
 from prom_service.services.access import Actor
 from prom_service.services.caseload import CaseloadQuery, caseload
 
@@ -77,6 +78,25 @@ class TestFiltersAndOrder:
         pages = [rows(parts, world, sort="name", page=page, per_page=4) for page in (1, 2, 3)]
         assert [len(p.rows) for p in pages] == [4, 4, 3] and pages[0].total == 11 and pages[0].pages == 3
         assert sum((names(p) for p in pages), []) == names(rows(parts, world, sort="name"))
+
+    def test_the_unknown_come_last_in_every_order(self, parts, world):
+        def known_first(values: list) -> bool:
+            known = [value for value in values if value is not None]
+            return values == known + [None] * (len(values) - len(known)) and 0 < len(known) < len(values)
+
+        ranks = [row.alert_severity for row in rows(parts, world).rows]
+        assert known_first(ranks) and ranks[0] == "urgent"
+        assert known_first([row.from_baseline for row in rows(parts, world, sort="change").rows])
+        dues = [row.next_due for row in rows(parts, world, sort="next_due").rows]
+        assert dues == sorted(dues, key=lambda due: (due is None, due))
+
+    def test_a_user_whose_teams_change_sees_the_new_caseload_at_once(self, parts, world, clock):
+        with parts.uow() as uow:
+            south = care_team.ensure_team(uow, "south", "South", clock.now()).id
+        both = Actor("user", str(world.north_user_id), frozenset({world.north_team_id, south}))
+        assert "Sol South" not in names(rows(parts, world))
+        assert "Sol South" in names(caseload(parts.uow(), both, CaseloadQuery(), clock.now(), OVERDUE_AFTER))
+        assert "Sol South" not in names(rows(parts, world))
 
     def test_a_page_past_the_end_is_empty_but_still_counts(self, parts, world):
         beyond = rows(parts, world, page=9, per_page=4)
