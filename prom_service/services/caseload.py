@@ -21,7 +21,7 @@ from sqlalchemy import Integer, String, and_, bindparam, case, func, select, tex
 from prom_service.db.models import Alert, Community, Enrolment, Invitation, LifeImproverScore, OutcomeSetVersion, Patient
 from prom_service.db.unit_of_work import UnitOfWork
 from prom_service.domain.change import Change, lis_change
-from prom_service.services.access import Actor, visible_patients
+from prom_service.services.access import Actor, patient_visible
 from prom_service.services.outcome_sets import outcome_set_of
 
 SEVERITIES = ("urgent", "high", "medium", "low")
@@ -80,8 +80,11 @@ def caseload(uow: UnitOfWork, actor: Actor, query: CaseloadQuery, now: datetime,
         found = uow.session.execute(page_statement(actor, query), values).all()
         total = found[0].total if found else _count(uow, actor, query, values)
         mids = _lis_mids(uow, {(row.outcome_set_version_id, row.version_fingerprint) for row in found})
-        communities = tuple(uow.session.execute(select(Community.code, Community.name).order_by(Community.name)).all())
-        return Caseload(tuple(_row(r, mids[r.outcome_set_version_id]) for r in found), total, query, communities)
+        communities = uow.session.execute(select(Community.id, Community.code, Community.name)
+                                          .order_by(Community.name)).all()
+        named = {community.id: community for community in communities}
+        return Caseload(tuple(_row(r, mids[r.outcome_set_version_id], named[r.community_id]) for r in found), total,
+                        query, tuple((community.code, community.name) for community in communities))
 
 
 def without_jit(session) -> None:
@@ -134,21 +137,27 @@ def _filtered(actor: Actor, by_community: bool, severity: str | None, overdue_on
 
 
 def _rows(actor: Actor, by_community: bool):
-    """One row per active enrolment of the actor's patients; each figure a look-up along an index."""
+    """One row per active enrolment of the actor's patients; each figure a look-up along an index.
+
+    The scoping rule (`patient_visible`) applies to the patient row itself (not as a second look-up of every
+    patient), and the community comes as its id, named from the page's list of communities: 4,000 fewer
+    index look-ups over a 2,000-person caseload."""
     statement = (
         select(
             Patient.id.label("patient_id"), Patient.display_name, Patient.external_id, Patient.nhs_number,
-            Enrolment.id.label("enrolment_id"), Enrolment.outcome_set_version_id, _fingerprint(), Community.code,
-            Community.name,
-            *_lis_columns(), *_alert_columns(), *_invitation_columns(),
+            Enrolment.id.label("enrolment_id"), Enrolment.outcome_set_version_id, _fingerprint(),
+            Enrolment.community_id, *_lis_columns(), *_alert_columns(), *_invitation_columns(),
         )
         .join(Enrolment, and_(Enrolment.patient_id == Patient.id, Enrolment.status == "active"))
-        .join(Community, Community.id == Enrolment.community_id)
-        .where(Patient.id.in_(_team_patient_ids(actor)),
-               Patient.id.in_(visible_patients(actor).with_only_columns(Patient.id)))
+        .where(Patient.id.in_(_team_patient_ids(actor)))
     )
+    visible = patient_visible(actor)
+    if visible is not None:
+        statement = statement.where(visible)
     if by_community:
-        statement = statement.where(Community.code == bindparam("community", type_=String))
+        code = bindparam("community", type_=String)
+        statement = statement.where(Enrolment.community_id == select(Community.id).where(Community.code == code)
+                                    .scalar_subquery())
     return statement.subquery("caseload_rows")
 
 
@@ -233,11 +242,11 @@ def _lis_mids(uow: UnitOfWork, versions: set[tuple[int, str]]) -> dict[int, floa
     return {version_id: _MIDS[(version_id, fingerprint)] for version_id, fingerprint in versions}
 
 
-def _row(found, mid: float) -> CaseloadRow:
+def _row(found, mid: float, community) -> CaseloadRow:
     rank = found.rank
     return CaseloadRow(
         patient_id=found.patient_id, name=found.display_name or found.external_id, nhs_number=found.nhs_number,
-        enrolment_id=found.enrolment_id, community=found.code, community_name=found.name,
+        enrolment_id=found.enrolment_id, community=community.code, community_name=community.name,
         latest_lis=found.latest, latest_lis_at=found.latest_at,
         from_baseline=_change(found.baseline, found.latest, mid), from_previous=_change(found.previous, found.latest, mid),
         alert_severity=SEVERITIES[rank] if rank is not None and rank < len(SEVERITIES) else None,

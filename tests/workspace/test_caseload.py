@@ -7,9 +7,10 @@ from datetime import timedelta
 from sqlalchemy import event
 
 from prom_service.domain.change import ChangeClass
-from prom_service.services import care_team
-from prom_service.services.access import Actor
+from prom_service.services import care_team, enrolment
+from prom_service.services.access import SYSTEM, Actor
 from prom_service.services.caseload import CaseloadQuery, caseload
+from prom_service.services.demo import DEMO_TEAM
 
 OVERDUE_AFTER = timedelta(days=3)
 
@@ -42,6 +43,12 @@ class TestWhatEachRowSays:
 
     def test_another_teams_person_is_not_in_the_caseload(self, parts, world):
         assert "Sol South" not in names(rows(parts, world))
+
+    def test_a_person_the_team_enrolled_shows_every_active_enrolment_even_another_teams(self, parts, world, clock):
+        enrolment.enrol(parts.uow(), SYSTEM, world.south_patient_id, "type2_diabetes", enrolment.Consent("verbal", "Nia"),
+                        clock.now(), enrolment.PlanningPolicy(7, 14), DEMO_TEAM[0])
+        sol = [row.community for row in rows(parts, world).rows if row.name == "Sol South"]
+        assert sorted(sol) == ["knee_pain", "type2_diabetes"]
 
 
 class TestFiltersAndOrder:
