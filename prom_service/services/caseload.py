@@ -178,8 +178,9 @@ def _team_patient_ids(actor: Actor):
 
 
 def _lis_columns() -> list:
-    """Latest and previous LIS with a value, newest first along (enrolment_id, observed_at); the baseline
-    (first) only when there is more than one, since a lone score is its own baseline."""
+    """Latest and previous LIS with a value, newest first along (enrolment_id, observed_at), and the first.
+    The first is the baseline only when there is a previous one (a lone score is its own baseline): `_row`
+    and the change order apply that, rather than the statement looking the previous score up twice."""
     def nth(column, newest_first: bool, offset: int = 0):
         order = [LifeImproverScore.observed_at, LifeImproverScore.id]
         return (select(column).where(LifeImproverScore.enrolment_id == Enrolment.id,
@@ -187,9 +188,8 @@ def _lis_columns() -> list:
                 .order_by(*[o.desc() if newest_first else o for o in order]).offset(offset).limit(1)
                 .correlate(Enrolment).scalar_subquery())
 
-    previous = nth(LifeImproverScore.value, True, 1)
-    return [case((previous.is_not(None), nth(LifeImproverScore.value, False))).label("baseline"),
-            previous.label("previous"), nth(LifeImproverScore.value, True).label("latest"),
+    return [nth(LifeImproverScore.value, False).label("first"), nth(LifeImproverScore.value, True, 1).label("previous"),
+            nth(LifeImproverScore.value, True).label("latest"),
             nth(LifeImproverScore.observed_at, True).label("latest_at")]
 
 
@@ -217,7 +217,7 @@ def _order(sort: str, c) -> list:
     LAST`, not a separate `IS NULL` key; `overdue`, a count, is never NULL), so PostgreSQL computes each
     look-up once per row for the sort and the page, not twice (2,500 fewer index look-ups a page)."""
     name = (func.lower(func.coalesce(c.display_name, c.external_id)), c.patient_id, c.enrolment_id)
-    change = c.latest - c.baseline
+    change = case((c.previous.is_not(None), c.latest - c.first))
     orders = {
         "alerts": [c.rank.nulls_last(), c.overdue.desc()],
         "name": [],
@@ -244,11 +244,12 @@ def _lis_mids(uow: UnitOfWork, versions: set[tuple[int, str]]) -> dict[int, floa
 
 def _row(found, mid: float, community) -> CaseloadRow:
     rank = found.rank
+    baseline = found.first if found.previous is not None else None
     return CaseloadRow(
         patient_id=found.patient_id, name=found.display_name or found.external_id, nhs_number=found.nhs_number,
         enrolment_id=found.enrolment_id, community=community.code, community_name=community.name,
         latest_lis=found.latest, latest_lis_at=found.latest_at,
-        from_baseline=_change(found.baseline, found.latest, mid), from_previous=_change(found.previous, found.latest, mid),
+        from_baseline=_change(baseline, found.latest, mid), from_previous=_change(found.previous, found.latest, mid),
         alert_severity=SEVERITIES[rank] if rank is not None and rank < len(SEVERITIES) else None,
         unresolved_alerts=found.unresolved or 0, next_due=found.next_due, overdue=int(found.overdue or 0),
     )

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import event
 
+from prom_service.db.models import Enrolment, LifeImproverScore
 from prom_service.domain.change import ChangeClass
 from prom_service.services import care_team, enrolment
 from prom_service.services.access import SYSTEM, Actor
@@ -36,6 +37,19 @@ class TestWhatEachRowSays:
     def test_a_person_with_only_a_baseline_has_no_change_yet(self, parts, world):
         joan = next(row for row in rows(parts, world).rows if row.name == "Joan Wright")
         assert joan.latest_lis is None and joan.from_baseline is None and joan.next_due is not None
+
+    def test_a_lone_score_is_its_own_baseline_so_there_is_no_change(self, parts, world, clock):
+        joan = next(row for row in rows(parts, world).rows if row.name == "Joan Wright")
+        with parts.uow() as uow:
+            version_id = uow.session.get(Enrolment, joan.enrolment_id).outcome_set_version_id
+            uow.session.add(LifeImproverScore(patient_id=joan.patient_id, enrolment_id=joan.enrolment_id, value=55.0,
+                                              outcome_set_version_id=version_id, coverage=1.0, inputs={},
+                                              observed_at=clock.now()))
+            uow.commit()
+        joan = next(row for row in rows(parts, world).rows if row.name == "Joan Wright")
+        assert joan.latest_lis == 55.0 and joan.from_baseline is None and joan.from_previous is None
+        by_change = [row.name for row in rows(parts, world, sort="change").rows if row.from_baseline is None]
+        assert "Joan Wright" in by_change
 
     def test_the_highest_unresolved_alert_is_shown(self, parts, world):
         layla = next(row for row in rows(parts, world).rows if row.name == "Layla Haddad")
