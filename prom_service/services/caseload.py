@@ -1,12 +1,13 @@
 """The care team's caseload: every active enrolment of the team's patients on one page of one query.
 
 One statement returns the page: the team's patients (from their enrolments and registrations, through
-the indexes on `team_id`, then checked against `visible_patients`, the one scoping rule), each with
+the indexes on `team_id`, then checked against `patient_visible`, the one scoping rule), each with
 baseline, previous and latest Life Improver Score, the highest unresolved alert and the next and overdue
 questionnaires. Each figure is a correlated look-up that walks an existing index for one enrolment or
 patient and reads a row or two, so the work grows with the team's caseload, never with the database; the
-total rides along as a window count. Measured on PostgreSQL: a 500-row page in 44–57 ms (median) over
-5,000–20,000 patients with ten scores and ten invitations each.
+total rides along as a window count. The figures the filters and order read are looked up for the whole
+caseload, the others for the page's rows only. Measured on PostgreSQL over a million people: a 500-row
+page of a 2,000-person caseload in about 20 ms on the server, whichever page.
 """
 
 from __future__ import annotations
