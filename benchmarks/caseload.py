@@ -43,8 +43,9 @@ def timed(work, repeat: int) -> list[float]:
 
 
 def app_over(url: str, per_page: int):
-    """The real app (and its parts) on `url`, with the caseload page size asked for."""
-    from prom_service import create_app
+    """The real app (and its parts) on `url`, with the caseload page size asked for; its heap settled after
+    start-up as `prom web` settles a worker's."""
+    from prom_service import create_app, process_heap
     from prom_service.bootstrap import bootstrap
     from prom_service.settings import load_settings
 
@@ -52,7 +53,9 @@ def app_over(url: str, per_page: int):
                               "var_dir": tempfile.mkdtemp(prefix="prom-bench-"),
                               "workspace.caseload_page_size": per_page}, environ={})
     parts = bootstrap(settings)
-    return create_app({"PARTS": parts}), parts
+    app = create_app({"PARTS": parts})
+    process_heap.settle(settings)
+    return app, parts
 
 
 def sign_in(client, email: str, password: str) -> None:
@@ -69,7 +72,7 @@ def caseload_sql(parts, email: str, per_page: int):
 
     from prom_service.db.models import TeamMembership, User
     from prom_service.services.access import Actor
-    from prom_service.services.caseload import CaseloadQuery, _page_statement
+    from prom_service.services.caseload import CaseloadQuery, page_statement, page_values
 
     with parts.engine.connect() as connection:
         user_id, role = connection.execute(select(User.id, User.role).where(User.email == email)).one()
@@ -79,8 +82,8 @@ def caseload_sql(parts, email: str, per_page: int):
     now = parts.clock.now()
 
     def run(i: int, connection) -> int:
-        statement = _page_statement(actor, CaseloadQuery(page=1 + i % 4, per_page=per_page), now, overdue)
-        return len(connection.execute(statement).all())
+        query = CaseloadQuery(page=1 + i % 4, per_page=per_page)
+        return len(connection.execute(page_statement(actor, query), page_values(query, now, overdue)).all())
 
     return run
 

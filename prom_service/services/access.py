@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import ColumnElement, Select, exists, or_, select
 
 from prom_service.db.models import Enrolment, Patient
 from prom_service.services.errors import Forbidden
@@ -38,8 +38,16 @@ SYSTEM = Actor(kind="system", id="prom", team_ids=None, scopes=frozenset({"admin
 
 def visible_patients(actor: Actor) -> Select:
     """Patients the actor may see: registered with, or enrolled by, one of its teams."""
-    query = select(Patient)
+    visible = patient_visible(actor)
+    return select(Patient) if visible is None else select(Patient).where(visible)
+
+
+def patient_visible(actor: Actor) -> ColumnElement[bool] | None:
+    """The same rule as a condition on a `patients` row (None: no limit), for a query that reads the row
+    anyway (the caseload) rather than looking every patient up a second time. Its enrolment sub-query
+    correlates only with the patient, whatever enrolments the outer query joins."""
     if actor.team_ids is None:
-        return query
-    enrolled = exists().where(Enrolment.patient_id == Patient.id, Enrolment.team_id.in_(actor.team_ids))
-    return query.where(or_(Patient.registered_team_id.in_(actor.team_ids), enrolled))
+        return None
+    enrolled = (exists().where(Enrolment.patient_id == Patient.id, Enrolment.team_id.in_(actor.team_ids))
+                .correlate(Patient))
+    return or_(Patient.registered_team_id.in_(actor.team_ids), enrolled)

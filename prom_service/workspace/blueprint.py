@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request
 from prom_service.services import audit
 from prom_service.services.errors import NotFound
 from prom_service.workspace.csrf import check_csrf, csrf_token
-from prom_service.workspace.wording import WORDING
+from prom_service.workspace.wording import FILTERS, WORDING
 
 blueprint = Blueprint("workspace", __name__, url_prefix="/team", template_folder="templates")
 
@@ -28,6 +28,8 @@ PROBLEMS = {
 }
 
 blueprint.before_request(check_csrf)
+for _name, _filter in FILTERS.items():
+    blueprint.add_app_template_filter(_filter, _name)
 
 
 @blueprint.context_processor

@@ -6,7 +6,7 @@ import csv
 import io
 from datetime import timedelta
 
-from flask import Response, current_app, g, render_template, request
+from flask import Response, current_app, g, render_template, request, url_for
 
 from prom_service.services.caseload import SEVERITIES, SORTS, CaseloadQuery, caseload as caseload_of
 from prom_service.workspace.blueprint import blueprint
@@ -24,7 +24,7 @@ def caseload():
     """The team's patients with their latest score, change, alerts and questionnaires."""
     found = _caseload(_query_from(request.args))
     return render_template("workspace/caseload.html", section="caseload", caseload=found, severities=SEVERITIES,
-                           sorts=SORT_LABELS, args=request.args)
+                           sorts=SORT_LABELS, args=request.args, patient_path=_patient_path())
 
 
 @blueprint.get("/caseload.csv")
@@ -47,6 +47,12 @@ def _caseload(query: CaseloadQuery):
     parts = current_app.extensions["prom"]
     overdue_after = timedelta(days=parts.settings["workspace.overdue_after_days"])
     return caseload_of(parts.uow(), g.workspace_user.actor, query, parts.clock.now(), overdue_after)
+
+
+def _patient_path() -> str:
+    """The patient page's path without its id: each row appends its id, rather than 500 rows each building
+    the link with `url_for` (about a fifth of the page's rendering)."""
+    return url_for("workspace.patient", patient_id=0).removesuffix("0")
 
 
 def _query_from(args) -> CaseloadQuery:

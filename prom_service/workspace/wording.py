@@ -47,9 +47,20 @@ def humane(code: str | None) -> str:
 
 
 def tag_class(kind: str, value: str | None) -> str:
-    table = {"severity": SEVERITY_TAGS, "change": CHANGE_TAGS, "status": STATUS_TAGS}[kind]
-    return table.get(value or "", "nhsuk-tag--grey")
+    return TAGS[kind].get(value or "", "nhsuk-tag--grey")
 
 
+def severity_tag(severity: str | None) -> str:
+    return SEVERITY_TAGS.get(severity or "", "nhsuk-tag--grey")
+
+
+def change_tag(classification: str | None) -> str:
+    return CHANGE_TAGS.get(classification or "", "nhsuk-tag--grey")
+
+
+TAGS = {"severity": SEVERITY_TAGS, "change": CHANGE_TAGS, "status": STATUS_TAGS}
 WORDING = {"day": day, "moment": moment, "signed": signed, "duration": duration, "humane": humane,
            "tag_class": tag_class}
+# The same words as filters (`{{ row.next_due|day }}`): Jinja calls a filter directly, a function through
+# the context's call machinery, which cost several milliseconds over a 500-row page.
+FILTERS = {"day": day, "signed": signed, "humane": humane, "severity_tag": severity_tag, "change_tag": change_tag}

@@ -6,9 +6,12 @@ from datetime import timedelta
 
 from sqlalchemy import event
 
+from prom_service.db.models import Enrolment, LifeImproverScore
 from prom_service.domain.change import ChangeClass
-from prom_service.services.access import Actor
+from prom_service.services import care_team, enrolment
+from prom_service.services.access import SYSTEM, Actor
 from prom_service.services.caseload import CaseloadQuery, caseload
+from prom_service.services.demo import DEMO_TEAM
 
 OVERDUE_AFTER = timedelta(days=3)
 
@@ -35,12 +38,31 @@ class TestWhatEachRowSays:
         joan = next(row for row in rows(parts, world).rows if row.name == "Joan Wright")
         assert joan.latest_lis is None and joan.from_baseline is None and joan.next_due is not None
 
+    def test_a_lone_score_is_its_own_baseline_so_there_is_no_change(self, parts, world, clock):
+        joan = next(row for row in rows(parts, world).rows if row.name == "Joan Wright")
+        with parts.uow() as uow:
+            version_id = uow.session.get(Enrolment, joan.enrolment_id).outcome_set_version_id
+            uow.session.add(LifeImproverScore(patient_id=joan.patient_id, enrolment_id=joan.enrolment_id, value=55.0,
+                                              outcome_set_version_id=version_id, coverage=1.0, inputs={},
+                                              observed_at=clock.now()))
+            uow.commit()
+        joan = next(row for row in rows(parts, world).rows if row.name == "Joan Wright")
+        assert joan.latest_lis == 55.0 and joan.from_baseline is None and joan.from_previous is None
+        by_change = [row.name for row in rows(parts, world, sort="change").rows if row.from_baseline is None]
+        assert "Joan Wright" in by_change
+
     def test_the_highest_unresolved_alert_is_shown(self, parts, world):
         layla = next(row for row in rows(parts, world).rows if row.name == "Layla Haddad")
         assert layla.alert_severity == "urgent" and layla.unresolved_alerts >= 1
 
     def test_another_teams_person_is_not_in_the_caseload(self, parts, world):
         assert "Sol South" not in names(rows(parts, world))
+
+    def test_a_person_the_team_enrolled_shows_every_active_enrolment_even_another_teams(self, parts, world, clock):
+        enrolment.enrol(parts.uow(), SYSTEM, world.south_patient_id, "type2_diabetes", enrolment.Consent("verbal", "Nia"),
+                        clock.now(), enrolment.PlanningPolicy(7, 14), DEMO_TEAM[0])
+        sol = [row.community for row in rows(parts, world).rows if row.name == "Sol South"]
+        assert sorted(sol) == ["knee_pain", "type2_diabetes"]
 
 
 class TestFiltersAndOrder:
@@ -77,6 +99,25 @@ class TestFiltersAndOrder:
         pages = [rows(parts, world, sort="name", page=page, per_page=4) for page in (1, 2, 3)]
         assert [len(p.rows) for p in pages] == [4, 4, 3] and pages[0].total == 11 and pages[0].pages == 3
         assert sum((names(p) for p in pages), []) == names(rows(parts, world, sort="name"))
+
+    def test_the_unknown_come_last_in_every_order(self, parts, world):
+        def known_first(values: list) -> bool:
+            known = [value for value in values if value is not None]
+            return values == known + [None] * (len(values) - len(known)) and 0 < len(known) < len(values)
+
+        ranks = [row.alert_severity for row in rows(parts, world).rows]
+        assert known_first(ranks) and ranks[0] == "urgent"
+        assert known_first([row.from_baseline for row in rows(parts, world, sort="change").rows])
+        dues = [row.next_due for row in rows(parts, world, sort="next_due").rows]
+        assert dues == sorted(dues, key=lambda due: (due is None, due))
+
+    def test_a_user_whose_teams_change_sees_the_new_caseload_at_once(self, parts, world, clock):
+        with parts.uow() as uow:
+            south = care_team.ensure_team(uow, "south", "South", clock.now()).id
+        both = Actor("user", str(world.north_user_id), frozenset({world.north_team_id, south}))
+        assert "Sol South" not in names(rows(parts, world))
+        assert "Sol South" in names(caseload(parts.uow(), both, CaseloadQuery(), clock.now(), OVERDUE_AFTER))
+        assert "Sol South" not in names(rows(parts, world))
 
     def test_a_page_past_the_end_is_empty_but_still_counts(self, parts, world):
         beyond = rows(parts, world, page=9, per_page=4)
