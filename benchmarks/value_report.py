@@ -256,13 +256,33 @@ def _tiers(scheme, within: list[int], spend: str = "l.spend") -> str:
         f"ORDER BY spend DESC OFFSET {k} LIMIT 1), 0) THEN '{code}'" for code, k in edges)
 
 
+_EOD = "((CAST(:as_of AS date) + time '23:59:59.999999') AT TIME ZONE 'UTC')"
+_ENDS_ON = f"(CASE WHEN s.left_at < {_EOD} THEN date(s.left_at) ELSE CAST(:as_of AS date) END)"
+
+
+def _summary_columns(scheme, within: list[int], baseline, latest, sent, completed, days_at_home) -> str:
+    """An enrolment's row of `cycles` from its summary row `s`, LIS, invitations and days at home given."""
+    return f"""SELECT s.community_id, CASE {_tiers(scheme, within, "s.lookback_spend")} ELSE 'rest' END AS segment,
+               d.decile, {baseline} AS baseline, {latest} AS latest, v.mid,
+               s.cost - CASE WHEN s.cost_through > {_ENDS_ON} THEN coalesce((
+                   SELECT sum(ce.cost) FROM cost_events ce
+                   WHERE ce.patient_id = s.patient_id AND ce.start_date > {_ENDS_ON}
+                     AND ce.start_date >= date(s.enrolled_at)
+                     AND (s.left_at IS NULL OR ce.start_date <= date(s.left_at))), 0) ELSE 0 END AS cost,
+               {_ENDS_ON} - date(s.enrolled_at) + 1 AS days, {sent} AS sent, {completed} AS completed,
+               {days_at_home} AS days_at_home"""
+
+
 def _hand_written_sql(scheme, within: list[int]) -> str:
     """One scan of the summaries: each enrolment's figures from its `enrolment_summaries` row (which carries
-    its community, period, cost, LSOA and look-back cost) unless it has activity after the report date, when
-    they are worked out from its rows (first and last by min/max of ordered arrays)."""
+    its community, period, cost, LSOA and look-back cost), and for the few with activity after the report
+    date (skipped by the scan) from their rows (first and last by min/max of ordered arrays)."""
     return f"""
     WITH bounds AS (
         SELECT CAST(:as_of AS date) AS day, (CAST(:as_of AS date) + time '23:59:59.999999') AT TIME ZONE 'UTC' AS eod),
+    mids AS (
+        SELECT id, coalesce((definition -> 'life_improver_score' ->> 'mid')::float, 5) AS mid
+        FROM outcome_set_versions),
     later AS (
         SELECT s.enrolment_id, s.patient_id FROM enrolment_summaries s, bounds WHERE s.last_activity_at > bounds.eod),
     lis AS (
@@ -286,28 +306,22 @@ def _hand_written_sql(scheme, within: list[int]) -> str:
           AND observed_at <= bounds.eod
         GROUP BY patient_id),
     cycles AS (
-        SELECT s.community_id, CASE {_tiers(scheme, within, "s.lookback_spend")} ELSE 'rest' END AS segment, d.decile,
-               CASE WHEN s.last_activity_at > b.eod THEN lis.baseline ELSE s.baseline_lis END AS baseline,
-               CASE WHEN s.last_activity_at > b.eod THEN lis.latest ELSE s.latest_lis END AS latest,
-               coalesce((v.definition -> 'life_improver_score' ->> 'mid')::float, 5) AS mid,
-               s.cost - CASE WHEN s.cost_through > p2.ends_on THEN coalesce((
-                   SELECT sum(ce.cost) FROM cost_events ce
-                   WHERE ce.patient_id = s.patient_id AND ce.start_date > p2.ends_on
-                     AND ce.start_date >= date(s.enrolled_at)
-                     AND (s.left_at IS NULL OR ce.start_date <= date(s.left_at))), 0) ELSE 0 END AS cost,
-               p2.ends_on - date(s.enrolled_at) + 1 AS days,
-               CASE WHEN s.last_activity_at > b.eod THEN coalesce(i.sent, 0) ELSE s.invitations_sent END AS sent,
-               CASE WHEN s.last_activity_at > b.eod THEN coalesce(i.completed, 0)
-                    ELSE s.invitations_completed END AS completed,
-               CASE WHEN s.last_activity_at > b.eod THEN h.value ELSE s.days_at_home END AS days_at_home
-        FROM enrolment_summaries s CROSS JOIN bounds b
-        CROSS JOIN LATERAL (SELECT CASE WHEN s.left_at < b.eod THEN date(s.left_at) ELSE b.day END AS ends_on) p2
-        JOIN outcome_set_versions v ON v.id = s.outcome_set_version_id
+        {_summary_columns(scheme, within, "s.baseline_lis", "s.latest_lis", "s.invitations_sent",
+                          "s.invitations_completed", "s.days_at_home")}
+        FROM enrolment_summaries s
+        JOIN mids v ON v.id = s.outcome_set_version_id
+        LEFT JOIN deprivation_deciles d ON d.lsoa = s.lsoa
+        WHERE s.enrolled_at <= {_EOD} AND (s.last_activity_at IS NULL OR s.last_activity_at <= {_EOD})
+        UNION ALL
+        {_summary_columns(scheme, within, "lis.baseline", "lis.latest", "coalesce(i.sent, 0)",
+                          "coalesce(i.completed, 0)", "h.value")}
+        FROM later JOIN enrolment_summaries s ON s.enrolment_id = later.enrolment_id
+        JOIN mids v ON v.id = s.outcome_set_version_id
         LEFT JOIN deprivation_deciles d ON d.lsoa = s.lsoa
         LEFT JOIN lis ON lis.enrolment_id = s.enrolment_id
         LEFT JOIN invited i ON i.enrolment_id = s.enrolment_id
         LEFT JOIN at_home h ON h.patient_id = s.patient_id
-        WHERE s.enrolled_at <= b.eod)
+        WHERE s.enrolled_at <= {_EOD})
     {_TALLIES}
     """
 
