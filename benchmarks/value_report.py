@@ -150,7 +150,7 @@ def _create_database(url: str) -> None:
 def _fill(engine, size: int) -> None:
     """A deterministic population: every figure of the report has something to count."""
     from prom_service.db.unit_of_work import UnitOfWork
-    from prom_service.services import cost_summaries, enrolment_summaries
+    from prom_service.services import cost_summaries
 
     started = time.perf_counter()
     with engine.begin() as connection:
@@ -159,8 +159,7 @@ def _fill(engine, size: int) -> None:
                                                     "lsoas": LSOAS, "events": EVENTS_PER_PATIENT * size})
     with engine.begin() as connection:
         connection.execute(sa.text("ANALYZE"))
-    cost_summaries.rebuild(UnitOfWork(sa.orm.sessionmaker(engine)), AS_OF)
-    enrolment_summaries.rebuild(UnitOfWork(sa.orm.sessionmaker(engine)))
+    cost_summaries.rebuild(UnitOfWork(sa.orm.sessionmaker(engine)), AS_OF)  # and the enrolment summaries
     with engine.connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("VACUUM ANALYZE"))
     print(f"filled: {time.perf_counter() - started:.1f} s")
@@ -240,6 +239,8 @@ def _hand_written(engine, scheme, *, summarised: bool) -> list:
     with engine.begin() as connection:
         for setting in ("work_mem = '256MB'", "jit = off", "max_parallel_workers_per_gather = 0"):
             connection.execute(sa.text(f"SET LOCAL {setting}"))
+        if summarised:  # as the report: hash the few dozen groups rather than sort a million rows
+            connection.execute(sa.text("SET LOCAL enable_sort = off"))
         people = connection.scalar(sa.text("SELECT count(*) FROM patients"))
         within = [most_within(segment.upper_share, people) for segment in scheme.segments if segment.upper_share]
         statement = (_hand_written_sql if summarised else _raw_rows_sql)(scheme, within)
@@ -247,23 +248,41 @@ def _hand_written(engine, scheme, *, summarised: bool) -> list:
                       key=lambda row: (row[0], row[1], row[2] or 0))
 
 
-def _tiers(scheme, within: list[int]) -> str:
+def _tiers(scheme, within: list[int], spend: str = "l.spend") -> str:
     """Tier edges along the spend index (the (k+1)-th highest look-back cost), no ranking of everyone."""
     edges = [(segment.code, k) for segment, k in zip([s for s in scheme.segments if s.upper_share], within)]
     return " ".join(
-        f"WHEN l.spend > coalesce((SELECT spend FROM patient_lookback_costs WHERE spend > 0 "
+        f"WHEN {spend} > coalesce((SELECT spend FROM patient_lookback_costs WHERE spend > 0 "
         f"ORDER BY spend DESC OFFSET {k} LIMIT 1), 0) THEN '{code}'" for code, k in edges)
 
 
+_EOD = "((CAST(:as_of AS date) + time '23:59:59.999999') AT TIME ZONE 'UTC')"
+_ENDS_ON = f"(CASE WHEN s.left_at < {_EOD} THEN date(s.left_at) ELSE CAST(:as_of AS date) END)"
+
+
+def _summary_columns(scheme, within: list[int], baseline, latest, sent, completed, days_at_home) -> str:
+    """An enrolment's row of `cycles` from its summary row `s`, LIS, invitations and days at home given."""
+    return f"""SELECT s.community_id, CASE {_tiers(scheme, within, "s.lookback_spend")} ELSE 'rest' END AS segment,
+               d.decile, {baseline} AS baseline, {latest} AS latest, v.mid,
+               s.cost - CASE WHEN s.cost_through > {_ENDS_ON} THEN coalesce((
+                   SELECT sum(ce.cost) FROM cost_events ce
+                   WHERE ce.patient_id = s.patient_id AND ce.start_date > {_ENDS_ON}
+                     AND ce.start_date >= date(s.enrolled_at)
+                     AND (s.left_at IS NULL OR ce.start_date <= date(s.left_at))), 0) ELSE 0 END AS cost,
+               {_ENDS_ON} - date(s.enrolled_at) + 1 AS days, {sent} AS sent, {completed} AS completed,
+               {days_at_home} AS days_at_home"""
+
+
 def _hand_written_sql(scheme, within: list[int]) -> str:
-    """Over the summaries: each enrolment's figures from `enrolment_summaries` unless it has activity after
-    the report date, when they are worked out from its rows (first and last by min/max of ordered arrays)."""
+    """One scan of the summaries: each enrolment's figures from its `enrolment_summaries` row (which carries
+    its community, period, cost, LSOA and look-back cost), and for the few with activity after the report
+    date (skipped by the scan) from their rows (first and last by min/max of ordered arrays)."""
     return f"""
     WITH bounds AS (
         SELECT CAST(:as_of AS date) AS day, (CAST(:as_of AS date) + time '23:59:59.999999') AT TIME ZONE 'UTC' AS eod),
-    shares AS (
-        SELECT l.patient_id, CASE {_tiers(scheme, within)} ELSE 'rest' END AS segment
-        FROM patient_lookback_costs l WHERE l.spend > 0),
+    mids AS (
+        SELECT id, coalesce((definition -> 'life_improver_score' ->> 'mid')::float, 5) AS mid
+        FROM outcome_set_versions),
     later AS (
         SELECT s.enrolment_id, s.patient_id FROM enrolment_summaries s, bounds WHERE s.last_activity_at > bounds.eod),
     lis AS (
@@ -287,33 +306,22 @@ def _hand_written_sql(scheme, within: list[int]) -> str:
           AND observed_at <= bounds.eod
         GROUP BY patient_id),
     cycles AS (
-        SELECT e.community_id, coalesce(sh.segment, 'rest') AS segment, d.decile,
-               CASE WHEN s.last_activity_at > b.eod THEN lis.baseline ELSE s.baseline_lis END AS baseline,
-               CASE WHEN s.last_activity_at > b.eod THEN lis.latest ELSE s.latest_lis END AS latest,
-               coalesce((v.definition -> 'life_improver_score' ->> 'mid')::float, 5) AS mid,
-               coalesce(c.cost, 0) - CASE WHEN c.last_start_date > p2.ends_on THEN coalesce((
-                   SELECT sum(ce.cost) FROM cost_events ce
-                   WHERE ce.patient_id = e.patient_id AND ce.start_date > p2.ends_on
-                     AND ce.start_date >= date(e.enrolled_at)
-                     AND (e.left_at IS NULL OR ce.start_date <= date(e.left_at))), 0) ELSE 0 END AS cost,
-               p2.ends_on - date(e.enrolled_at) + 1 AS days,
-               CASE WHEN s.last_activity_at > b.eod THEN coalesce(i.sent, 0)
-                    ELSE coalesce(s.invitations_sent, 0) END AS sent,
-               CASE WHEN s.last_activity_at > b.eod THEN coalesce(i.completed, 0)
-                    ELSE coalesce(s.invitations_completed, 0) END AS completed,
-               CASE WHEN s.last_activity_at > b.eod THEN h.value ELSE s.days_at_home END AS days_at_home
-        FROM enrolments e CROSS JOIN bounds b
-        CROSS JOIN LATERAL (SELECT CASE WHEN e.left_at < b.eod THEN date(e.left_at) ELSE b.day END AS ends_on) p2
-        JOIN patients p ON p.id = e.patient_id
-        JOIN outcome_set_versions v ON v.id = e.outcome_set_version_id
-        LEFT JOIN deprivation_deciles d ON d.lsoa = p.lsoa
-        LEFT JOIN shares sh ON sh.patient_id = e.patient_id
-        LEFT JOIN enrolment_summaries s ON s.enrolment_id = e.id
-        LEFT JOIN enrolment_costs c ON c.enrolment_id = e.id
-        LEFT JOIN lis ON lis.enrolment_id = e.id
-        LEFT JOIN invited i ON i.enrolment_id = e.id
-        LEFT JOIN at_home h ON h.patient_id = e.patient_id
-        WHERE e.enrolled_at <= b.eod)
+        {_summary_columns(scheme, within, "s.baseline_lis", "s.latest_lis", "s.invitations_sent",
+                          "s.invitations_completed", "s.days_at_home")}
+        FROM enrolment_summaries s
+        JOIN mids v ON v.id = s.outcome_set_version_id
+        LEFT JOIN deprivation_deciles d ON d.lsoa = s.lsoa
+        WHERE s.enrolled_at <= {_EOD} AND (s.last_activity_at IS NULL OR s.last_activity_at <= {_EOD})
+        UNION ALL
+        {_summary_columns(scheme, within, "lis.baseline", "lis.latest", "coalesce(i.sent, 0)",
+                          "coalesce(i.completed, 0)", "h.value")}
+        FROM later JOIN enrolment_summaries s ON s.enrolment_id = later.enrolment_id
+        JOIN mids v ON v.id = s.outcome_set_version_id
+        LEFT JOIN deprivation_deciles d ON d.lsoa = s.lsoa
+        LEFT JOIN lis ON lis.enrolment_id = s.enrolment_id
+        LEFT JOIN invited i ON i.enrolment_id = s.enrolment_id
+        LEFT JOIN at_home h ON h.patient_id = s.patient_id
+        WHERE s.enrolled_at <= {_EOD})
     {_TALLIES}
     """
 

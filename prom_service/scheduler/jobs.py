@@ -10,7 +10,7 @@ from typing import Callable
 from prom_service.bootstrap import Parts
 from prom_service.feeds import bulk_export, webhook_delivery
 from prom_service.services import (
-    cost_summaries, days_at_home_rounds, dispatch, enrolment_summaries, invitation_planning, reminders,
+    cost_summaries, days_at_home_rounds, dispatch, invitation_planning, reminders,
 )
 
 TickReport = Counter  # outcome or reason → how many
@@ -81,13 +81,9 @@ def export_bulk_data(parts: Parts) -> TickReport:
 
 
 def roll_cost_summaries(parts: Parts) -> TickReport:
-    """Move the value report's cost summaries to today, once a day (other ticks only look), and rebuild
-    its enrolment summaries with them, which repairs anything a crash or a manual SQL edit left behind."""
-    report = cost_summaries.roll(parts.uow(), parts.clock.now(), int(parts.settings["segments.lookback_months"]))
-    if report["rebuilt"]:
-        enrolment_summaries.rebuild(parts.uow())
-        report["enrolment_summaries_rebuilt"] = 1
-    return report
+    """Move the value report's cost summaries to today, once a day (other ticks only look); the rebuild
+    rebuilds its enrolment summaries with them, which repairs anything a crash or a manual SQL edit left behind."""
+    return cost_summaries.roll(parts.uow(), parts.clock.now(), int(parts.settings["segments.lookback_months"]))
 
 
 JOBS: list[Job] = [

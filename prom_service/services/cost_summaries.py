@@ -38,7 +38,9 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from prom_service.db.models import CostEvent, Enrolment, Patient
 from prom_service.db.models.cost_summary import CostSummaryDay, EnrolmentCost, PatientLookbackCost
+from prom_service.db.models.enrolment_summary import EnrolmentSummary
 from prom_service.db.unit_of_work import UnitOfWork
+from prom_service.services import enrolment_summaries
 from prom_service.services.segments import REST, SegmentScheme, months_before
 
 STATE_ID = 1
@@ -91,13 +93,13 @@ def add_staged_events(connection: Connection) -> None:
     state = _locked_state(connection, for_update=False)
     if state is not None:
         _add_to_lookback_costs(connection, *state)
+    enrolment_summaries.copy_costs(connection, EnrolmentSummary.patient_id.in_(select(new_events.c.patient_id)))
     connection.execute(text("DROP TABLE new_cost_events"))
 
 
-def within_enrolment(start_date) -> tuple:
+def within_enrolment(start_date, enrolled_at=Enrolment.enrolled_at, left_at=Enrolment.left_at) -> tuple:
     """An event counts for an enrolment from the day it began to the day it ended, if it has."""
-    return (start_date >= func.date(Enrolment.enrolled_at),
-            or_(Enrolment.left_at.is_(None), start_date <= func.date(Enrolment.left_at)))
+    return (start_date >= func.date(enrolled_at), or_(left_at.is_(None), start_date <= func.date(left_at)))
 
 
 def _upsert(connection: Connection, table):
@@ -148,6 +150,7 @@ def refresh_enrolments(session: Session, enrolment_ids: Iterable[int]) -> None:
         chosen = ordered[start:start + CHUNK]
         connection.execute(delete(EnrolmentCost).where(EnrolmentCost.enrolment_id.in_(chosen)))
         connection.execute(_enrolment_costs_insert(Enrolment.id.in_(chosen)))
+        enrolment_summaries.copy_costs(connection, EnrolmentSummary.enrolment_id.in_(chosen))
 
 
 def _enrolment_costs_insert(*where):
@@ -161,7 +164,8 @@ def _enrolment_costs_insert(*where):
 
 
 def rebuild(uow: UnitOfWork, day: date, lookback_months: int = 12, now: datetime | None = None) -> None:
-    """Both summaries from every stored event, the look-back as of `day`; one transaction."""
+    """Both summaries from every stored event, the look-back as of `day`, and the enrolment summaries,
+    which copy them; one transaction, so no report sees the look-back of one day beside the other's."""
     with uow:
         connection = uow.session.connection()
         if connection.dialect.name == "postgresql":
@@ -181,6 +185,7 @@ def rebuild(uow: UnitOfWork, day: date, lookback_months: int = 12, now: datetime
             connection.execute(insert(CostSummaryDay).values(id=STATE_ID, **values))
         else:
             connection.execute(CostSummaryDay.__table__.update().where(CostSummaryDay.id == STATE_ID).values(**values))
+        enrolment_summaries.rebuild_in(connection)
         uow.commit()
 
 
@@ -197,7 +202,17 @@ def roll(uow: UnitOfWork, now: datetime, lookback_months: int) -> Counter:
 
 def lookback_segments(uow: UnitOfWork, scheme: SegmentScheme, as_of: date):
     """(query of (patient_id, segment) for people with some look-back cost, the segment of everybody
-    else), or None when the summary is not of `as_of` and the caller must rank from the events.
+    else), or None when the summary is not of `as_of` and the caller must rank from the events."""
+    tiers = lookback_tiers(uow, scheme, as_of, PatientLookbackCost.spend)
+    if tiers is None:
+        return None
+    query = select(PatientLookbackCost.patient_id, tiers.label("segment")).where(PatientLookbackCost.spend > 0)
+    return query, REST
+
+
+def lookback_tiers(uow: UnitOfWork, scheme: SegmentScheme, as_of: date, spend):
+    """The segment of a person whose look-back cost is `spend` (a column holding the summary's figure;
+    NULL for no cost), or None when the summary is not of `as_of` and the caller must rank from the events.
 
     The same tiers as `segments.patient_segments` without sorting anyone: a person's share is the number
     of people costing at least as much, over everybody, and is within a tier's edge exactly when they
@@ -209,11 +224,9 @@ def lookback_segments(uow: UnitOfWork, scheme: SegmentScheme, as_of: date):
     if state is None or tuple(state) != (as_of, scheme.lookback_months):
         return None
     people = uow.session.scalar(select(func.count()).select_from(Patient))
-    spend = PatientLookbackCost.spend
     tiers = [(spend > _threshold(most_within(segment.upper_share, people)), segment.code)
              for segment in scheme.segments if segment.upper_share is not None]
-    query = select(PatientLookbackCost.patient_id, case(*tiers, else_=REST).label("segment")).where(spend > 0)
-    return query, REST
+    return case(*tiers, else_=REST)
 
 
 def most_within(share: float, people: int) -> int:

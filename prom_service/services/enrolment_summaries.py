@@ -30,7 +30,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
-from prom_service.db.models import Enrolment, Invitation, LifeImproverScore, Score
+from prom_service.db.models import Enrolment, Invitation, LifeImproverScore, Patient, Score
+from prom_service.db.models.cost_summary import EnrolmentCost, PatientLookbackCost
 from prom_service.db.models.enrolment_summary import EnrolmentSummary
 from prom_service.db.unit_of_work import UnitOfWork
 
@@ -39,7 +40,9 @@ DAYS_AT_HOME = "days_at_home"
 CHUNK = 5000  # ids per IN (...), inside both databases' bind-parameter limits
 LOCK_SPACE = 1001  # the advisory-lock class of enrolment summaries (the key is the enrolment id)
 COLUMNS = ("enrolment_id", "patient_id", "baseline_lis", "latest_lis", "invitations_sent", "invitations_completed",
-           "days_at_home", "last_activity_at")
+           "days_at_home", "last_activity_at", "community_id", "outcome_set_version_id", "enrolled_at", "left_at", "lsoa",
+           "cost", "cost_through", "lookback_spend")
+COSTS = ("cost", "cost_through", "lookback_spend")  # written by `copy_costs` once a row exists
 
 
 class latest_of(FunctionElement):
@@ -165,7 +168,13 @@ def _summary_rows(postgres: bool, enrolment_ids=None):
             Enrolment.id, Enrolment.patient_id, lis.c.baseline, lis.c.latest,
             func.coalesce(invited.c.sent, 0), func.coalesce(invited.c.completed, 0), at_home.c.value,
             latest_of(lis.c.last_at, invited.c.last_at, at_home.c.last_at),
+            Enrolment.community_id, Enrolment.outcome_set_version_id, Enrolment.enrolled_at, Enrolment.left_at,
+            Patient.lsoa, func.coalesce(EnrolmentCost.cost, 0), EnrolmentCost.last_start_date,
+            PatientLookbackCost.spend,
         )
+        .join(Patient, Patient.id == Enrolment.patient_id)
+        .outerjoin(EnrolmentCost, EnrolmentCost.enrolment_id == Enrolment.id)
+        .outerjoin(PatientLookbackCost, PatientLookbackCost.patient_id == Enrolment.patient_id)
         .outerjoin(lis, lis.c.enrolment_id == Enrolment.id)
         .outerjoin(invited, invited.c.enrolment_id == Enrolment.id)
         .outerjoin(at_home, at_home.c.patient_id == Enrolment.patient_id)
@@ -174,7 +183,9 @@ def _summary_rows(postgres: bool, enrolment_ids=None):
 
 
 def refresh(session: Session, enrolment_ids: Iterable[int]) -> None:
-    """Recompute these enrolments' rows from what is stored, in the caller's transaction."""
+    """Recompute these enrolments' rows from what is stored, in the caller's transaction. The costs of a
+    row that exists are left to `copy_costs`, which the cost summaries call after each change: a copy
+    taken here from an older snapshot could otherwise overwrite a concurrent writer's newer one."""
     connection = session.connection()
     postgres = connection.dialect.name == "postgresql"
     ordered = sorted(set(enrolment_ids))
@@ -186,7 +197,22 @@ def refresh(session: Session, enrolment_ids: Iterable[int]) -> None:
         statement = dialect.insert(EnrolmentSummary.__table__).from_select(COLUMNS, _summary_rows(postgres, chosen))
         connection.execute(statement.on_conflict_do_update(
             index_elements=["enrolment_id"],
-            set_={column: statement.excluded[column] for column in COLUMNS[1:]}))
+            set_={column: statement.excluded[column] for column in COLUMNS[1:] if column not in COSTS}))
+
+
+def copy_costs(connection: Connection, *where) -> None:
+    """Copy the cost summaries' figures into the rows chosen by `where` (over `enrolment_summaries`), in
+    the caller's transaction, after the cost summaries changed: each statement reads what is committed
+    and this transaction's own writes, and the cost summaries' rows stay locked by this transaction's
+    additions until it commits, so the last copy made is of the latest figures."""
+    summaries = EnrolmentSummary.__table__
+    of_enrolment = EnrolmentCost.enrolment_id == summaries.c.enrolment_id
+    connection.execute(summaries.update().where(*where).values(
+        cost=func.coalesce(select(EnrolmentCost.cost).where(of_enrolment).scalar_subquery(), 0),
+        cost_through=select(EnrolmentCost.last_start_date).where(of_enrolment).scalar_subquery(),
+        lookback_spend=select(PatientLookbackCost.spend)
+        .where(PatientLookbackCost.patient_id == summaries.c.patient_id).scalar_subquery(),
+    ))
 
 
 def _lock(connection: Connection, ordered_ids: list[int]) -> None:
@@ -230,12 +256,23 @@ def follow_orm_writes(session: Session) -> None:
                 enrolments.add(row.enrolment_id)
             elif isinstance(row, Score) and row.instrument == DAYS_AT_HOME:
                 patients.add(row.patient_id)
-            elif isinstance(row, Enrolment) and state == "new":
+            elif isinstance(row, Enrolment) and (state == "new" or _copied_fields_changed(row, ENROLMENT_FIELDS)):
                 enrolments.add(row.id)
+            elif isinstance(row, Patient) and state == "dirty" and _copied_fields_changed(row, ("lsoa",)):
+                patients.add(row.id)
     if patients:
         enrolments.update(session.scalars(select(Enrolment.id).where(Enrolment.patient_id.in_(sorted(patients)))))
     if enrolments:
         refresh(session, enrolments)
+
+
+ENROLMENT_FIELDS = ("community_id", "outcome_set_version_id", "enrolled_at", "left_at")
+
+
+def _copied_fields_changed(row, fields: tuple[str, ...]) -> bool:
+    """Did this flush change a field the summary row copies (a person leaving, or moving house)?"""
+    attributes = inspect(row).attrs
+    return any(getattr(attributes, field).history.has_changes() for field in fields)
 
 
 def _counts_differently(invitation: Invitation, state: str) -> bool:

@@ -40,7 +40,7 @@ from typing import Callable
 from sqlalchemy import func, select
 
 from prom_service.db.models import DeprivationDecile, Patient, User
-from prom_service.services import care_team, cost_summaries, enrolment_summaries, outcome_sets
+from prom_service.services import care_team, cost_summaries, outcome_sets
 from prom_service.services.errors import Conflict
 from prom_service.services.synthetic_assessments import assess
 from prom_service.services.synthetic_people import SOURCE, CommunityPlan, Ids, Rows, World, id_caps, person
@@ -97,9 +97,8 @@ def synthesise(parts, patients: int, years: float, *, seed: int = 1, progress: C
     )
     totals = _load(parts, world, first_number, patients, progress)
     # The value report reads summaries the cost import and the ORM keep current; COPY bypassed both, so
-    # build them from everything.
+    # build them from everything (the cost rebuild rebuilds the enrolment summaries with it).
     cost_summaries.rebuild(parts.uow(), now.date(), settings["segments.lookback_months"], now)
-    enrolment_summaries.rebuild(parts.uow())
     return SynthSummary(patients, totals, time.perf_counter() - started, team_codes, settings["synth.user_email"],
                         password, totals.pop("first_patient_id"))
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import pytest
 
-from prom_service.services import value_report
+from prom_service.services import cost_summaries, value_report
 from prom_service.services.access import SYSTEM, Actor
 from prom_service.services.segments import segment_scheme
 from prom_service.settings import Settings
@@ -30,8 +30,10 @@ AS_OF = date(2026, 6, 30)
 SCHEME = segment_scheme(Settings(values={"segments.tier_edges_percent": [20, 50], "segments.lookback_months": 12}))
 
 
-@pytest.fixture
-def population(parts):
+@pytest.fixture(params=["joined", "one_scan"])
+def population(parts, request):
+    """Reported by joining each enrolment to what it needs, or (with the look-back summarised as of the
+    report's day) by one scan of the enrolment summaries: the same figures either way."""
     with parts.uow() as uow:
         s = uow.session
         frail, other = make_community(s, "frail_elderly", mid=5), make_community(s, "heart_failure")
@@ -60,6 +62,8 @@ def population(parts):
         make_days_at_home(s, p1, 70, "2026-06-29")
         make_days_at_home(s, p2, 90, "2026-06-29")
         uow.commit()
+    if request.param == "one_scan":
+        cost_summaries.rebuild(parts.uow(), AS_OF, 12)
     return {"north": north}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date, datetime, time, timezone
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import delete, select
@@ -19,18 +20,21 @@ from prom_service.db.migrations import upgrade
 from prom_service.db.models import Community, Enrolment, Invitation, LifeImproverScore, OutcomeSetVersion, Patient, Score
 from prom_service.db.models.enrolment_summary import EnrolmentSummary
 from prom_service.scheduler.jobs import roll_cost_summaries
-from prom_service.services import enrolment_summaries, value_report
+from prom_service.services import cost_summaries, enrolment_summaries, value_report
 from prom_service.services.access import SYSTEM
 from prom_service.services.invitation_planning import record_transition
 from prom_service.services.segments import segment_scheme
 from prom_service.settings import Settings
 from tests.factories import (
-    at, make_community, make_days_at_home, make_enrolment, make_invitation, make_lis, make_patient,
+    at, make_community, make_cost_event, make_days_at_home, make_enrolment, make_invitation, make_lis, make_patient,
 )
 
 SCHEME = segment_scheme(Settings(values={"segments.tier_edges_percent": [20, 50], "segments.lookback_months": 12}))
 SUMMARY = (EnrolmentSummary.baseline_lis, EnrolmentSummary.latest_lis, EnrolmentSummary.invitations_sent,
            EnrolmentSummary.invitations_completed, EnrolmentSummary.days_at_home, EnrolmentSummary.last_activity_at)
+COPIED = (EnrolmentSummary.community_id, EnrolmentSummary.outcome_set_version_id, EnrolmentSummary.enrolled_at,
+          EnrolmentSummary.left_at, EnrolmentSummary.lsoa, EnrolmentSummary.cost, EnrolmentSummary.cost_through,
+          EnrolmentSummary.lookback_spend)
 
 
 @pytest.fixture
@@ -55,16 +59,16 @@ def people(parts):
         return {"ann": ann.id, "bob": bob.id, "ann_enrolment": ann_enrolment.id, "bob_enrolment": bob_enrolment.id}
 
 
-def summaries(parts) -> dict[int, tuple]:
+def summaries(parts, columns=SUMMARY) -> dict[int, tuple]:
     with parts.uow() as uow:
-        rows = uow.session.execute(select(EnrolmentSummary.enrolment_id, *SUMMARY))
+        rows = uow.session.execute(select(EnrolmentSummary.enrolment_id, *columns))
         return {enrolment: tuple(rest) for enrolment, *rest in rows}
 
 
 def assert_a_rebuild_changes_nothing(parts) -> None:
-    before = summaries(parts)
+    before = summaries(parts, SUMMARY + COPIED)
     enrolment_summaries.rebuild(parts.uow())
-    assert summaries(parts) == before
+    assert summaries(parts, SUMMARY + COPIED) == before
 
 
 def report(parts, day: date):
@@ -155,11 +159,43 @@ class TestOrmWritesKeepTheSummariesCurrent:
         assert summaries(parts)[carol_id] == (None, None, 0, 0, None, None)
 
 
+class TestWhatTheRowsCopyStaysCurrent:
+    """The enrolment, the person's area and the cost summaries' figures, copied so the report reads one table."""
+
+    def test_a_cost_event_reaches_the_enrolment_cost_and_the_lookback(self, parts, people):
+        cost_summaries.rebuild(parts.uow(), date(2026, 6, 30), 12)
+        with parts.uow() as uow:
+            make_cost_event(uow.session, uow.session.get(Patient, people["ann"]), "120.50", "2026-06-01")
+            uow.commit()
+        assert summaries(parts, COPIED)[people["ann_enrolment"]][5:] == (Decimal("120.50"), date(2026, 6, 1),
+                                                                       Decimal("120.50"))
+        assert_a_rebuild_changes_nothing(parts)
+
+    def test_leaving_and_moving_house_are_copied(self, parts, people):
+        with parts.uow() as uow:
+            make_cost_event(uow.session, uow.session.get(Patient, people["bob"]), "70", "2026-05-01")
+            uow.commit()
+        with parts.uow() as uow:
+            uow.session.get(Enrolment, people["bob_enrolment"]).left_at = at("2026-04-01")
+            uow.session.get(Patient, people["bob"]).lsoa = "E01000002"
+            uow.commit()
+        left_at, lsoa, cost, through, _ = summaries(parts, COPIED)[people["bob_enrolment"]][3:]
+        assert (left_at, lsoa, cost, through) == (at("2026-04-01"), "E01000002", 0, None)
+        assert_a_rebuild_changes_nothing(parts)
+
+
 class TestTheReportIsExactAsOfAnyDay:
     @pytest.mark.parametrize("day", [date(2025, 12, 31), date(2026, 1, 5), date(2026, 3, 15), date(2026, 5, 1),
                                      date(2026, 7, 3), date(2026, 9, 5), date(2026, 12, 31)])
     def test_through_the_summaries_it_equals_the_rows_counted_by_hand(self, parts, people, day):
         assert figures_of(report(parts, day)) == figures_from_the_rows(parts, day)
+
+    @pytest.mark.parametrize("day", [date(2025, 12, 31), date(2026, 3, 15), date(2026, 7, 3), date(2026, 12, 31)])
+    def test_in_one_scan_of_the_summaries_it_equals_the_rows_counted_by_hand(self, parts, people, day):
+        """With the look-back summarised as of the report's day, the report reads only the summaries."""
+        joined = report(parts, day)
+        cost_summaries.rebuild(parts.uow(), day, 12)
+        assert figures_of(report(parts, day)) == figures_from_the_rows(parts, day) == figures_of(joined)
 
     def test_before_between_and_after_activity_it_counts_what_was_there(self, parts, people):
         (before,) = report(parts, date(2026, 3, 15)).communities
@@ -185,7 +221,7 @@ class TestTheDailyJob:
         with parts.uow() as uow:
             uow.session.execute(delete(EnrolmentSummary))
             uow.commit()
-        assert roll_cost_summaries(parts)["enrolment_summaries_rebuilt"] == 1
+        assert roll_cost_summaries(parts)["rebuilt"] == 1
         assert summaries(parts) == before
 
 

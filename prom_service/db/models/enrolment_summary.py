@@ -7,9 +7,10 @@ and the nightly cost-summaries job rebuilds them; the report reads them.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import ForeignKey, event
+from sqlalchemy import ForeignKey, Numeric, String, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from prom_service.db.base import Base, BigId
@@ -22,7 +23,12 @@ class EnrolmentSummary(Base):
     `last_activity_at` is the latest moment any of them depends on (a scored LIS, an invitation that
     counts as sent, a days-at-home score). A report as of a day on or after it reads the row; for an
     earlier day the report works the enrolment out from the rows themselves, which keeps it exact as of
-    any day. Every enrolment has a row (an enrolment with nothing yet has zeros and no activity)."""
+    any day. Every enrolment has a row (an enrolment with nothing yet has zeros and no activity).
+
+    It also carries what the report groups and sums by, copied so the report is one scan of this table:
+    the enrolment's community, outcome-set version and period, the person's LSOA (the decile is looked
+    up, so loading a new IMD changes nothing here), and from the cost summaries the enrolment's cost with
+    its latest event's date (`cost_through`) and the person's look-back cost."""
 
     __tablename__ = "enrolment_summaries"
 
@@ -35,6 +41,15 @@ class EnrolmentSummary(Base):
     days_at_home: Mapped[float | None]
     # Indexed: the report looks up the few enrolments with activity after its day.
     last_activity_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Copied from the enrolment, the person and the cost summaries, so the report reads no other table.
+    community_id: Mapped[int] = mapped_column(BigId)
+    outcome_set_version_id: Mapped[int] = mapped_column(BigId)
+    enrolled_at: Mapped[datetime]
+    left_at: Mapped[datetime | None]
+    lsoa: Mapped[str | None] = mapped_column(String(16))
+    cost: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    cost_through: Mapped[date | None]
+    lookback_spend: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
 
 
 @event.listens_for(Session, "after_flush")
