@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Collection, Iterable, Iterator, Sequence
 
 import orjson
 from sqlalchemy import BigInteger, ColumnElement, Select, and_, any_, func, literal, not_, select
@@ -72,6 +72,7 @@ class Source:
     patient_column: Any
     columns: tuple
     build: Callable[[Session, Span], Iterable[dict[str, Any]]]
+    ids_by_created_at: bool = False  # an index on (id, created_at) answers a `_since` batch's ids alone
 
     def _filtered(self, query: Select, scope: Scope, until: int) -> Select:
         return query.where(*self._conditions(scope, until))
@@ -96,13 +97,30 @@ class Source:
         Each resource is written as soon as it is built, so only the rows, never a batch of resources,
         are held: thousands of live dicts made the garbage collector rescan the whole heap every few batches.
         """
-        query = self._filtered(select(*self.columns), scope, until).where(self.model.id > after)
-        rows = session.connection().execute(query.order_by(self.model.id).limit(batch)).all()
+        rows = self._rows(session, scope, after, until, batch)
         if not rows:
             return None
         chosen = and_(*self._conditions(scope, until), self.model.id > after, self.model.id <= rows[-1].id)
         lines = [_line(resource) for resource in self.build(session, Span(rows, chosen))]
         return Batch(b"".join(lines), len(lines), rows[-1].id)
+
+    def _rows(self, session: Session, scope: Scope, after: int, until: int, batch: int) -> list[Any]:
+        """The batch's rows in id order; with `_since`, their ids first, from the (id, created_at) index.
+
+        Ids do not follow `created_at`, so a scan of the primary key fetched about eight rows for every
+        one `_since` kept (60 ms a batch of 5,000 on the million-person database). The planner prefers
+        that scan by itself, and joins an `IN (subquery)` by reading the whole table, hence two
+        statements: the ids by an index-only scan, then only their rows, by the primary key.
+        """
+        if scope.since is None or not self.ids_by_created_at:
+            query = self._filtered(select(*self.columns), scope, until).where(self.model.id > after)
+            return session.connection().execute(query.order_by(self.model.id).limit(batch)).all()
+        ids = self._filtered(select(self.model.id), scope, until).where(self.model.id > after)
+        chosen = session.connection().execute(ids.order_by(self.model.id).limit(batch)).scalars().all()
+        if not chosen:
+            return []
+        return session.connection().execute(select(*self.columns).where(_among(session, self.model.id, chosen))
+                                            .order_by(self.model.id)).all()
 
 
 def _line(resource: dict[str, Any]) -> bytes:
@@ -148,7 +166,7 @@ def _add_outside(session: Session, span: Span, responses: set[int], by_response:
         by_response[response_id].sort(key=lambda score: score.id)
 
 
-def _among(session: Session, column: Any, values: set[int]) -> ColumnElement[bool]:
+def _among(session: Session, column: Any, values: Collection[int]) -> ColumnElement[bool]:
     """`column IN (values)`; on PostgreSQL `= ANY(array)`: one parameter rather than one per value, which
     cost more to render than the statement took to run."""
     if session.get_bind().dialect.name == "postgresql":
@@ -196,7 +214,8 @@ def patient_resources(_session: Session, span: Span) -> list[dict[str, Any]]:
 
 SOURCES: dict[str, Sequence[Source]] = {
     "Patient": (Source("patients", Patient, Patient.id, PATIENT_COLUMNS, patient_resources),),
-    "Observation": (Source("scores", Score, Score.patient_id, SCORE_COLUMNS, score_resources),
+    "Observation": (Source("scores", Score, Score.patient_id, SCORE_COLUMNS, score_resources,
+                           ids_by_created_at=True),
                     Source("life_improver_scores", LifeImproverScore, LifeImproverScore.patient_id, LIS_COLUMNS,
                            lis_resources)),
     "QuestionnaireResponse": (Source("responses", Response, Response.patient_id, RESPONSE_COLUMNS,
