@@ -11,13 +11,14 @@ streams at tens of thousands of resources a second without holding more than one
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, Callable, Collection, Iterable, Iterator, Sequence
 
 import orjson
-from sqlalchemy import BigInteger, ColumnElement, Select, and_, any_, cast, func, literal, not_, select
+from sqlalchemy import BigInteger, ColumnElement, Result, Select, and_, any_, cast, func, literal, not_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -117,7 +118,7 @@ class Source:
             ids = self._filtered(select(self.model.id), scope, until).where(self.model.id > after)
             query = select(*self.columns).where(_among_chosen(session, self.model.id,
                                                               ids.order_by(self.model.id).limit(batch)))
-        return session.connection().execute(query.order_by(self.model.id).limit(batch)).all()
+        return _records(session.connection().execute(query.order_by(self.model.id).limit(batch)))
 
 
 def _among_chosen(session: Session, column: Any, chosen: Select) -> ColumnElement[bool]:
@@ -127,6 +128,17 @@ def _among_chosen(session: Session, column: Any, chosen: Select) -> ColumnElemen
         return column.in_(chosen)
     gathered = chosen.subquery()
     return column == any_(cast(select(func.array_agg(gathered.c[0])).scalar_subquery(), ARRAY(BigInteger)))
+
+
+def _records(result: Result) -> list[Any]:
+    """The rows as named tuples: a builder reads a dozen fields of each, and reading a field of
+    SQLAlchemy's `Row` by name cost twenty times what a named tuple's did (half a builder's CPU)."""
+    return list(map(_record_type(tuple(result.keys()))._make, result))
+
+
+@lru_cache(maxsize=None)
+def _record_type(fields: tuple[str, ...]) -> type:
+    return namedtuple("Record", fields)
 
 
 def _line(resource: dict[str, Any]) -> bytes:
@@ -146,26 +158,24 @@ def score_resources(session: Session, span: Span) -> Iterator[dict[str, Any]]:
     the batch does not hold (at its edges, or left out by `_since`) are read, by one query per batch.
     """
     by_response: dict[int, list[Any]] = {}
+    primaries = set()  # the ids of the primary scales
     for row in span.rows:
         if row.response_id is not None:
             by_response.setdefault(row.response_id, []).append(row)
-    primaries = {row.response_id for row in span.rows if _is_primary(row)}
+            if row.scale == _primary_scale(row.instrument):
+                primaries.add(row.id)
     if primaries:
-        _add_outside(session, span, primaries, by_response)
+        _add_outside(session, span, {row.response_id for row in span.rows if row.id in primaries}, by_response)
     for row in span.rows:
         siblings = [o for o in by_response[row.response_id] if o.id != row.id
-                    and o.definition_version == row.definition_version] if _is_primary(row) else ()
+                    and o.definition_version == row.definition_version] if row.id in primaries else ()
         yield fhir.score_observation(row, siblings)
-
-
-def _is_primary(row: Any) -> bool:
-    return row.response_id is not None and row.scale == _primary_scale(row.instrument)
 
 
 def _add_outside(session: Session, span: Span, responses: set[int], by_response: dict[int, list[Any]]) -> None:
     """Add the scores of these responses that the batch does not hold, keeping each list in id order."""
-    outside = session.connection().execute(select(*SCORE_COLUMNS).where(
-        _among(session, Score.response_id, responses), not_(span.chosen)).order_by(Score.id)).all()
+    outside = _records(session.connection().execute(select(*SCORE_COLUMNS).where(
+        _among(session, Score.response_id, responses), not_(span.chosen)).order_by(Score.id)))
     for other in outside:
         by_response[other.response_id].append(other)
     for response_id in {other.response_id for other in outside}:
