@@ -11,19 +11,19 @@ streams at tens of thousands of resources a second without holding more than one
 
 from __future__ import annotations
 
-from collections import namedtuple
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, Callable, Collection, Iterable, Iterator, Sequence
 
 import orjson
-from sqlalchemy import BigInteger, ColumnElement, Result, Select, and_, any_, cast, func, literal, not_, select
+from sqlalchemy import BigInteger, ColumnElement, Select, and_, any_, cast, func, literal, not_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 import scoring
 from prom_service.db.base import read_json_fast
+from prom_service.db.records import records
 from prom_service.db.models import Answer, Community, LifeImproverScore, OutcomeSetVersion, Patient, Response, Score
 from prom_service.feeds import fhir_resources as fhir
 from prom_service.services.access import Actor, visible_patients
@@ -118,7 +118,7 @@ class Source:
             ids = self._filtered(select(self.model.id), scope, until).where(self.model.id > after)
             query = select(*self.columns).where(_among_chosen(session, self.model.id,
                                                               ids.order_by(self.model.id).limit(batch)))
-        return _records(session.connection().execute(query.order_by(self.model.id).limit(batch)))
+        return records(session.connection().execute(query.order_by(self.model.id).limit(batch)))
 
 
 def _among_chosen(session: Session, column: Any, chosen: Select) -> ColumnElement[bool]:
@@ -128,17 +128,6 @@ def _among_chosen(session: Session, column: Any, chosen: Select) -> ColumnElemen
         return column.in_(chosen)
     gathered = chosen.subquery()
     return column == any_(cast(select(func.array_agg(gathered.c[0])).scalar_subquery(), ARRAY(BigInteger)))
-
-
-def _records(result: Result) -> list[Any]:
-    """The rows as named tuples: a builder reads a dozen fields of each, and reading a field of
-    SQLAlchemy's `Row` by name cost twenty times what a named tuple's did (half a builder's CPU)."""
-    return list(map(_record_type(tuple(result.keys()))._make, result))
-
-
-@lru_cache(maxsize=None)
-def _record_type(fields: tuple[str, ...]) -> type:
-    return namedtuple("Record", fields)
 
 
 def _line(resource: dict[str, Any]) -> bytes:
@@ -174,7 +163,7 @@ def score_resources(session: Session, span: Span) -> Iterator[dict[str, Any]]:
 
 def _add_outside(session: Session, span: Span, responses: set[int], by_response: dict[int, list[Any]]) -> None:
     """Add the scores of these responses that the batch does not hold, keeping each list in id order."""
-    outside = _records(session.connection().execute(select(*SCORE_COLUMNS).where(
+    outside = records(session.connection().execute(select(*SCORE_COLUMNS).where(
         _among(session, Score.response_id, responses), not_(span.chosen)).order_by(Score.id)))
     for other in outside:
         by_response[other.response_id].append(other)
