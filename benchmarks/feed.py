@@ -4,7 +4,8 @@ Runs against a database loaded by ``prom demo synth`` (default ``prom_bench_1000
 PostgreSQL, or ``--database-url``/``PROM_DATABASE_URL``) with an all-teams ``read:scores`` key it
 issues itself. It prints, in feed events (scores and Life Improver Scores) per second:
 * ``feed_api``: ``GET /api/v1/feed/scores?limit=500`` (the contract's maximum; ``--page 100`` for its
-  default) through the real Flask app, following ``next_cursor`` from the start for ``--events`` events (key check, team scope, JSON rendering);
+  default) through the real Flask app, following ``next_cursor`` from the start for ``--events`` events
+  (key check, team scope, JSON rendering);
 * ``feed_service``: ``feeds.feed_reading.read_page``, the function the endpoint calls, paging the same way;
 * ``feed_sql``: the ceiling, the same rows (same order, same horizon) read bare with psycopg, JSON decoded;
 * ``export_ndjson``: FHIR Bulk Data ``$export`` of Observation (``feeds.bulk_export.run_export``, the
