@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any, Callable, Collection, Iterable, Iterator, Sequence
 
 import orjson
-from sqlalchemy import BigInteger, ColumnElement, Select, and_, any_, cast, func, literal, not_, select
+from sqlalchemy import BigInteger, ColumnElement, Select, Text, and_, any_, cast, func, literal, not_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -173,9 +173,11 @@ def _add_outside(session: Session, span: Span, responses: set[int], by_response:
 
 def _among(session: Session, column: Any, values: Collection[int]) -> ColumnElement[bool]:
     """`column IN (values)`; on PostgreSQL `= ANY(array)`: one parameter rather than one per value, which
-    cost more to render than the statement took to run."""
+    cost more to render than the statement took to run. The array goes as its text, `{1,2,3}`: the
+    driver's list dumper tested every element against a quoting pattern (0.75 µs a line exported)."""
     if session.get_bind().dialect.name == "postgresql":
-        return column == any_(literal(list(values), ARRAY(BigInteger)))
+        text = "{" + ",".join(map(str, values)) + "}"
+        return column == any_(cast(literal(text, Text), ARRAY(BigInteger)))
     return column.in_(values)
 
 
