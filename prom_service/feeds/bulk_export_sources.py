@@ -92,20 +92,22 @@ class Source:
     def count(self, session: Session, scope: Scope, until: int) -> int:
         return session.scalar(self._filtered(select(func.count()).select_from(self.model), scope, until))
 
-    def read(self, session: Session, scope: Scope, after: int, until: int, batch: int) -> Batch | None:
-        """The next batch of lines after `after`, or None when the source is exhausted.
+    def read(self, session: Session, scope: Scope, after: int, until: int, batch: int,
+             rows: list[Any] | None = None) -> Batch | None:
+        """The next batch of lines after `after`, or None when the source is exhausted; `rows`, when
+        given, are that batch's rows (`rows()`), read ahead by the caller.
 
         Each resource is written as soon as it is built, so only the rows, never a batch of resources,
         are held: thousands of live dicts made the garbage collector rescan the whole heap every few batches.
         """
-        rows = self._rows(session, scope, after, until, batch)
+        rows = self.rows(session, scope, after, until, batch) if rows is None else rows
         if not rows:
             return None
         chosen = and_(*self._conditions(scope, until), self.model.id > after, self.model.id <= rows[-1].id)
         lines = [_line(resource) for resource in self.build(session, Span(rows, chosen))]
         return Batch(b"".join(lines), len(lines), rows[-1].id)
 
-    def _rows(self, session: Session, scope: Scope, after: int, until: int, batch: int) -> list[Any]:
+    def rows(self, session: Session, scope: Scope, after: int, until: int, batch: int) -> list[Any]:
         """The batch's rows in id order; with `_since`, their ids first, from the (id, created_at) index.
 
         Ids do not follow `created_at`, so a scan of the primary key fetched about eight rows for every
