@@ -3,8 +3,9 @@
 Runs against a database loaded by ``prom demo synth`` (default ``prom_bench_1000000`` on the local
 PostgreSQL, or ``--database-url``/``PROM_DATABASE_URL``) with an all-teams ``read:scores`` key it
 issues itself. It prints, in feed events (scores and Life Improver Scores) per second:
-* ``feed_api``: ``GET /api/v1/feed/scores?limit=500`` through the real Flask app, following
-  ``next_cursor`` from the start for ``--events`` events (key check, team scope, JSON rendering);
+* ``feed_api``: ``GET /api/v1/feed/scores?limit=500`` (the contract's maximum; ``--page 100`` for its
+  default) through the real Flask app, following ``next_cursor`` from the start for ``--events`` events
+  (key check, team scope, JSON rendering);
 * ``feed_service``: ``feeds.feed_reading.read_page``, the function the endpoint calls, paging the same way;
 * ``feed_sql``: the ceiling, the same rows (same order, same horizon) read bare with psycopg, JSON decoded;
 * ``export_ndjson``: FHIR Bulk Data ``$export`` of Observation (``feeds.bulk_export.run_export``, the
@@ -48,7 +49,7 @@ def issue_key(parts):
     return issued.key, actor
 
 
-def through_api(app, key: str, events: int) -> tuple[int, float]:
+def through_api(app, key: str, events: int, page_size: int = PAGE) -> tuple[int, float]:
     """Page through the endpoint; the client parses each page with orjson, as the json module would cost
     the client about as much as the server spends on the page."""
     import orjson
@@ -57,7 +58,7 @@ def through_api(app, key: str, events: int) -> tuple[int, float]:
     headers, cursor, read = {"Authorization": f"Bearer {key}"}, "", 0
     start = time.perf_counter()
     while read < events:
-        answer = client.get(f"/api/v1/feed/scores?limit={PAGE}&cursor={cursor}", headers=headers)
+        answer = client.get(f"/api/v1/feed/scores?limit={page_size}&cursor={cursor}", headers=headers)
         assert answer.status_code == 200, answer.get_data(as_text=True)
         page = orjson.loads(answer.get_data())
         if not page["items"]:
@@ -66,20 +67,20 @@ def through_api(app, key: str, events: int) -> tuple[int, float]:
     return read, time.perf_counter() - start
 
 
-def through_service(parts, actor, events: int) -> tuple[int, float]:
+def through_service(parts, actor, events: int, page_size: int = PAGE) -> tuple[int, float]:
     from prom_service.feeds.feed_reading import read_page
 
     cursor, read = None, 0
     start = time.perf_counter()
     while read < events:
-        page = read_page(parts.uow(), actor, cursor, PAGE)
+        page = read_page(parts.uow(), actor, cursor, page_size)
         if not page.items:
             break
         read, cursor = read + len(page.items), page.next_cursor
     return read, time.perf_counter() - start
 
 
-def bare_sql(parts, events: int) -> tuple[int, float]:
+def bare_sql(parts, events: int, page_size: int = PAGE) -> tuple[int, float]:
     """The same pages read with psycopg alone: the ceiling of any reader in Python."""
     from prom_service.feeds.feed import HORIZON_SQL
 
@@ -87,7 +88,7 @@ def bare_sql(parts, events: int) -> tuple[int, float]:
     import psycopg
 
     query = (f"SELECT id, txid, event, ref_id, patient_id, payload, created_at FROM feed_events "
-             f"WHERE (txid, id) > (%s, %s) AND txid < {HORIZON_SQL} ORDER BY txid, id LIMIT {PAGE}")
+             f"WHERE (txid, id) > (%s, %s) AND txid < {HORIZON_SQL} ORDER BY txid, id LIMIT {page_size}")
     read, after = 0, (0, 0)
     with psycopg.connect(url) as connection:
         start = time.perf_counter()
@@ -122,21 +123,24 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--database-url", default=os.environ.get("PROM_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--events", type=int, default=200_000, help="feed events paged through by each reader")
     parser.add_argument("--export-days", type=int, default=14, help="export the scores of the last N days")
+    parser.add_argument("--page", type=int, default=PAGE,
+                        help=f"events a page (the API's default is 100, its maximum {PAGE})")
     args = parser.parse_args(argv)
     parts = parts_over(args.database_url)
     key, actor = issue_key(parts)
     app = create_app({"PARTS": parts})
     process_heap.settle(parts.settings)  # as `prom web` and `prom worker` do once start-up is done
     figures = {}
-    for name, run in (("feed_sql", lambda: bare_sql(parts, args.events)),
-                      ("feed_service", lambda: through_service(parts, actor, args.events)),
-                      ("feed_api", lambda: through_api(app, key, args.events)),
+    for name, run in (("feed_sql", lambda: bare_sql(parts, args.events, args.page)),
+                      ("feed_service", lambda: through_service(parts, actor, args.events, args.page)),
+                      ("feed_api", lambda: through_api(app, key, args.events, args.page)),
                       ("export_ndjson", lambda: export(parts, actor, args.export_days))):
         cpu = time.process_time()
         count, seconds = run()
         cpu = time.process_time() - cpu
         figures[name] = count / seconds
-        print(f"{name}: {count / seconds:,.0f} events/s ({count} in {seconds:.1f} s; {cpu:.1f} s CPU in this process)")
+        print(f"{name}: {count / seconds:,.0f} events/s ({count} in {seconds:.1f} s; {cpu:.1f} s CPU in this process"
+              f"{f'; pages of {args.page}' if name != 'export_ndjson' else ''})")
     shutil.rmtree(parts.settings["var_dir"], ignore_errors=True)
     print(f"load_average: {os.getloadavg()[0]:.1f} runnable (on {os.cpu_count()} cores)")
     for name in ("feed_api", "feed_service", "export_ndjson"):

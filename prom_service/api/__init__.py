@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from prom_service.api.auth import end_request_unit_of_work
 from prom_service.api.decimal_string import DecimalString
 from prom_service.api.problem import ProblemApi, problem_response
 from prom_service.services.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
@@ -24,6 +25,7 @@ def register_api(app: Flask) -> ProblemApi:
     api.register_field(DecimalString, "string", "decimal")
     api.spec.options["security"] = [{"bearerAuth": []}]
     app.register_error_handler(ServiceError, _service_error)
+    app.teardown_request(end_request_unit_of_work)
     for blueprint in _blueprints():
         api.register_blueprint(blueprint, url_prefix=API_PREFIX + (blueprint.url_prefix or ""))
     app.extensions["prom_api"] = api

@@ -8,6 +8,7 @@ from typing import Callable
 from flask import Response, after_this_request, current_app, g, request
 from flask_smorest import abort
 
+from prom_service.db.unit_of_work import JoinedUnitOfWork, UnitOfWork
 from prom_service.services import api_clients, audit
 from prom_service.services.access import Actor
 
@@ -18,12 +19,20 @@ def current_actor() -> Actor:
     return g.actor
 
 
-def requires_scope(scope: str) -> Callable:
-    """Let the view run only for a live key holding `scope`; audit the call whatever its outcome."""
+def requires_scope(scope: str, *, one_transaction: bool = False) -> Callable:
+    """Let the view run only for a live key holding `scope`; audit the call whatever its outcome.
+
+    With `one_transaction`, the key check, the view's read (through `request_unit_of_work()`) and the
+    audit row are one transaction, committed with the audit row once the answer is made: 5 round trips
+    instead of 9 and one pool checkout instead of three (the feed: a fixed cost of every page). Only
+    for views that write nothing themselves.
+    """
 
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
+            if one_transaction:
+                g.request_uow = current_app.extensions["prom"].uow().__enter__()
             g.actor = _authenticate()
             after_this_request(_audited)
             if scope not in g.actor.scopes and "admin" not in g.actor.scopes:
@@ -41,8 +50,7 @@ def _authenticate() -> Actor:
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         abort(401, message="Send an API key as 'Authorization: Bearer <key>'.", headers=BEARER_CHALLENGE)
-    parts = current_app.extensions["prom"]
-    with parts.uow() as uow:
+    with _unit_of_work() as uow:
         client = api_clients.authenticate(uow, key.strip())
         if client is None:
             abort(401, message="This API key is unknown or revoked.", headers=BEARER_CHALLENGE)
@@ -70,10 +78,31 @@ def _asked_patient() -> int | None:
 def _audit(status: int) -> None:
     parts = current_app.extensions["prom"]
     patient_id = _asked_patient()
-    with parts.uow() as uow:
-        audit.record(
-            uow, g.actor, f"api:{request.method} {request.url_rule.rule if request.url_rule else request.path}",
-            parts.clock.now(), patient_id=patient_id, target=request.path, remote_addr=request.remote_addr,
-            status=status,
-        )
-        uow.commit()
+    try:
+        with _unit_of_work() as uow:
+            audit.record(
+                uow, g.actor, f"api:{request.method} {request.url_rule.rule if request.url_rule else request.path}",
+                parts.clock.now(), patient_id=patient_id, target=request.path, remote_addr=request.remote_addr,
+                status=status,
+            )
+            uow.commit()
+    finally:
+        end_request_unit_of_work()
+
+
+def request_unit_of_work() -> JoinedUnitOfWork:
+    """The request's own unit of work (`requires_scope(..., one_transaction=True)`), for its view's read."""
+    return JoinedUnitOfWork(g.request_uow)
+
+
+def end_request_unit_of_work(_error: BaseException | None = None) -> None:
+    """Roll back and release the request's unit of work if it is still open: the audit commits it, so
+    this only does anything when the call ended before its audit (a refused key, an unhandled error)."""
+    owner = g.pop("request_uow", None)
+    if owner is not None and owner.session is not None:
+        owner.__exit__(None, None, None)
+
+
+def _unit_of_work() -> UnitOfWork | JoinedUnitOfWork:
+    owner = g.get("request_uow")
+    return JoinedUnitOfWork(owner) if owner is not None else current_app.extensions["prom"].uow()

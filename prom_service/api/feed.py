@@ -6,10 +6,10 @@ import hashlib
 
 import marshmallow as ma
 import orjson
-from flask import Response, current_app
+from flask import Response
 from flask_smorest import Blueprint
 
-from prom_service.api.auth import current_actor, requires_scope
+from prom_service.api.auth import current_actor, request_unit_of_work, requires_scope
 from prom_service.feeds import feed_reading
 from prom_service.feeds.feed import EVENTS, MAX_LIMIT
 
@@ -63,11 +63,10 @@ class FeedPageOut(ma.Schema):
 @blp.etag
 @blp.arguments(FeedQuery, location="query")
 @blp.response(200, FeedPageOut)
-@requires_scope("read:scores")
+@requires_scope("read:scores", one_transaction=True)
 def read_scores(query):
     """Events after `cursor`, oldest first; no gaps and no repeats even with concurrent writers."""
-    parts = current_app.extensions["prom"]
-    page = feed_reading.read_page(parts.uow(), current_actor(), query["cursor"], query["limit"])
+    page = feed_reading.read_page(request_unit_of_work(), current_actor(), query["cursor"], query["limit"])
     body = page_json(page)
     blp.set_etag(hashlib.sha1(body).hexdigest())  # answers 304 to a matching If-None-Match
     return Response(body, mimetype="application/json")

@@ -38,3 +38,36 @@ class UnitOfWork:
     def flush(self) -> None:
         assert self.session is not None
         self.session.flush()
+
+
+class JoinedUnitOfWork:
+    """A unit of work already begun by its owner (an API request's, see `api.auth`), lent to a service.
+
+    `with` neither begins nor ends it, and leaving it without error leaves the transaction to the owner,
+    who commits or rolls back. So lend it only to services that write nothing of their own (a read whose
+    audit row the owner commits with it); leaving on an error rolls the whole transaction back, so
+    nothing a failed service did can be committed with what the owner writes next.
+    """
+
+    def __init__(self, owner: UnitOfWork) -> None:
+        self._owner = owner
+
+    @property
+    def session(self) -> Session | None:
+        return self._owner.session
+
+    def __enter__(self) -> "JoinedUnitOfWork":
+        assert self._owner.session is not None, "the owner's unit of work has not begun"
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if exc_type is not None:
+            self._owner.session.rollback()
+
+    def commit(self) -> None:
+        self._owner.commit()
+
+    def flush(self) -> None:
+        self._owner.flush()

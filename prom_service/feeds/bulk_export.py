@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import shutil
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -42,11 +43,12 @@ class ExportPolicy:
     batch_size: int = 5000
     lease_seconds: int = 300
     claim_batch: int = 2
+    read_ahead: bool = False  # `exports.read_ahead`, on in the shipped configuration
 
     @classmethod
     def from_settings(cls, settings) -> "ExportPolicy":
         return cls(batch_size=int(settings["exports.batch_size"]), lease_seconds=int(settings["exports.lease_seconds"]),
-                   claim_batch=int(settings["exports.claim_batch"]))
+                   claim_batch=int(settings["exports.claim_batch"]), read_ahead=bool(settings["exports.read_ahead"]))
 
 
 @dataclass(frozen=True)
@@ -160,23 +162,30 @@ def _fresh_checkpoint(session, resource_type: str) -> dict[str, Any]:
 
 def _export_type(parts, job_id: int, checkpoint: dict[str, Any], checkpoints: list[dict[str, Any]],
                  policy: ExportPolicy, worker: str, progress: Progress | None) -> None:
-    """Append the type's remaining batches to its file, recording the checkpoint after each."""
+    """Append the type's remaining batches to its file, recording the checkpoint after each.
+
+    On PostgreSQL the next batch's rows are read ahead, by a thread with its own unit of work, while
+    this one is built (`exports.read_ahead`): the server's part of an export (a third of its time on
+    the million-person database) then overlaps the building. SQLite has one writer, and every
+    transaction there takes the write lock, so it reads in turn.
+    """
     resource_type = checkpoint["type"]
     sources = SOURCES[resource_type]
     path = job_dir(parts.settings, job_id) / file_name(resource_type)
-    with open(path, "r+b" if path.exists() else "wb") as out:
+    ahead = ReadAhead(parts, policy)
+    with open(path, "r+b" if path.exists() else "wb") as out, ahead:
         out.truncate(checkpoint["bytes"])
         out.seek(checkpoint["bytes"])
         while checkpoint["source"] < len(sources):
-            source = sources[checkpoint["source"]]
+            source, until = sources[checkpoint["source"]], checkpoint["until"][checkpoint["source"]]
             with parts.uow() as uow:
                 job = _held(uow, job_id, worker)
                 scope = Scope(job_actor(job), job.since)
                 if checkpoint["total"] is None:
                     checkpoint["total"] = sum(s.count(uow.session, scope, until)
                                               for s, until in zip(sources, checkpoint["until"]))
-                batch = source.read(uow.session, scope, checkpoint["after"], checkpoint["until"][checkpoint["source"]],
-                                    policy.batch_size)
+                rows = ahead.rows(uow.session, source, scope, checkpoint["after"], until)
+                batch = source.read(uow.session, scope, checkpoint["after"], until, policy.batch_size, rows)
                 if batch is None:
                     checkpoint["source"], checkpoint["after"] = checkpoint["source"] + 1, 0
                 else:
@@ -190,6 +199,40 @@ def _export_type(parts, job_id: int, checkpoint: dict[str, Any], checkpoints: li
                 uow.commit()
             if progress is not None and batch is not None:
                 progress(resource_type, checkpoint["count"], checkpoint["total"])
+
+
+class ReadAhead:
+    """Reads the rows of the batch after the one being built, in a thread with its own unit of work."""
+
+    def __init__(self, parts, policy: ExportPolicy) -> None:
+        self._parts, self._size = parts, policy.batch_size
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-read-ahead") \
+            if policy.read_ahead and parts.engine.dialect.name == "postgresql" else None
+        self._pending: tuple[tuple, Future] | None = None
+
+    def __enter__(self) -> "ReadAhead":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def rows(self, session, source, scope: Scope, after: int, until: int) -> list[Any]:
+        """The rows of the batch after `after` (read ahead if they were), and the next batch's asked for."""
+        key = (source.name, scope, after, until)
+        if self._pending is not None and self._pending[0] == key:
+            rows = self._pending[1].result()
+        else:
+            rows = source.rows(session, scope, after, until, self._size)
+        self._pending = None
+        if rows and self._pool is not None:
+            following = (source.name, scope, rows[-1].id, until)
+            self._pending = (following, self._pool.submit(self._read, source, scope, rows[-1].id, until))
+        return rows
+
+    def _read(self, source, scope: Scope, after: int, until: int) -> list[Any]:
+        with self._parts.uow() as uow:
+            return source.rows(uow.session, scope, after, until, self._size)
 
 
 def _record(job: ExportJob, checkpoints: list[dict[str, Any]], now: datetime, policy: ExportPolicy, line: str) -> None:

@@ -14,15 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Collection, Iterable, Iterator, Sequence
 
 import orjson
-from sqlalchemy import BigInteger, ColumnElement, Select, and_, any_, func, literal, not_, select
+from sqlalchemy import BigInteger, ColumnElement, Select, Text, and_, any_, cast, func, literal, not_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 import scoring
 from prom_service.db.base import read_json_fast
+from prom_service.db.records import records
 from prom_service.db.models import Answer, Community, LifeImproverScore, OutcomeSetVersion, Patient, Response, Score
 from prom_service.feeds import fhir_resources as fhir
 from prom_service.services.access import Actor, visible_patients
@@ -72,6 +73,7 @@ class Source:
     patient_column: Any
     columns: tuple
     build: Callable[[Session, Span], Iterable[dict[str, Any]]]
+    ids_by_created_at: bool = False  # an index on (id, created_at) answers a `_since` batch's ids alone
 
     def _filtered(self, query: Select, scope: Scope, until: int) -> Select:
         return query.where(*self._conditions(scope, until))
@@ -90,19 +92,44 @@ class Source:
     def count(self, session: Session, scope: Scope, until: int) -> int:
         return session.scalar(self._filtered(select(func.count()).select_from(self.model), scope, until))
 
-    def read(self, session: Session, scope: Scope, after: int, until: int, batch: int) -> Batch | None:
-        """The next batch of lines after `after`, or None when the source is exhausted.
+    def read(self, session: Session, scope: Scope, after: int, until: int, batch: int,
+             rows: list[Any] | None = None) -> Batch | None:
+        """The next batch of lines after `after`, or None when the source is exhausted; `rows`, when
+        given, are that batch's rows (`rows()`), read ahead by the caller.
 
         Each resource is written as soon as it is built, so only the rows, never a batch of resources,
         are held: thousands of live dicts made the garbage collector rescan the whole heap every few batches.
         """
-        query = self._filtered(select(*self.columns), scope, until).where(self.model.id > after)
-        rows = session.connection().execute(query.order_by(self.model.id).limit(batch)).all()
+        rows = self.rows(session, scope, after, until, batch) if rows is None else rows
         if not rows:
             return None
         chosen = and_(*self._conditions(scope, until), self.model.id > after, self.model.id <= rows[-1].id)
         lines = [_line(resource) for resource in self.build(session, Span(rows, chosen))]
         return Batch(b"".join(lines), len(lines), rows[-1].id)
+
+    def rows(self, session: Session, scope: Scope, after: int, until: int, batch: int) -> list[Any]:
+        """The batch's rows in id order; with `_since`, their ids first, from the (id, created_at) index.
+
+        Ids do not follow `created_at`, so a scan of the primary key fetched about eight rows for every
+        one `_since` kept (60 ms a batch of 5,000 on the million-person database). The planner prefers
+        that scan by itself, and joins an `IN (subquery)` by reading the whole table, hence the shape:
+        the ids by an index-only scan, gathered into one array on the server, then only their rows.
+        """
+        query = self._filtered(select(*self.columns), scope, until).where(self.model.id > after)
+        if scope.since is not None and self.ids_by_created_at:
+            ids = self._filtered(select(self.model.id), scope, until).where(self.model.id > after)
+            query = select(*self.columns).where(_among_chosen(session, self.model.id,
+                                                              ids.order_by(self.model.id).limit(batch)))
+        return records(session.connection().execute(query.order_by(self.model.id).limit(batch)))
+
+
+def _among_chosen(session: Session, column: Any, chosen: Select) -> ColumnElement[bool]:
+    """`column IN (chosen)`; on PostgreSQL `= ANY((SELECT array_agg ...))`, an array built once before the
+    scan, so the rows are read by the primary key rather than by hashing the whole table against it."""
+    if session.get_bind().dialect.name != "postgresql":
+        return column.in_(chosen)
+    gathered = chosen.subquery()
+    return column == any_(cast(select(func.array_agg(gathered.c[0])).scalar_subquery(), ARRAY(BigInteger)))
 
 
 def _line(resource: dict[str, Any]) -> bytes:
@@ -122,37 +149,37 @@ def score_resources(session: Session, span: Span) -> Iterator[dict[str, Any]]:
     the batch does not hold (at its edges, or left out by `_since`) are read, by one query per batch.
     """
     by_response: dict[int, list[Any]] = {}
+    primaries = set()  # the ids of the primary scales
     for row in span.rows:
         if row.response_id is not None:
             by_response.setdefault(row.response_id, []).append(row)
-    primaries = {row.response_id for row in span.rows if _is_primary(row)}
+            if row.scale == _primary_scale(row.instrument):
+                primaries.add(row.id)
     if primaries:
-        _add_outside(session, span, primaries, by_response)
+        _add_outside(session, span, {row.response_id for row in span.rows if row.id in primaries}, by_response)
     for row in span.rows:
         siblings = [o for o in by_response[row.response_id] if o.id != row.id
-                    and o.definition_version == row.definition_version] if _is_primary(row) else ()
+                    and o.definition_version == row.definition_version] if row.id in primaries else ()
         yield fhir.score_observation(row, siblings)
-
-
-def _is_primary(row: Any) -> bool:
-    return row.response_id is not None and row.scale == _primary_scale(row.instrument)
 
 
 def _add_outside(session: Session, span: Span, responses: set[int], by_response: dict[int, list[Any]]) -> None:
     """Add the scores of these responses that the batch does not hold, keeping each list in id order."""
-    outside = session.connection().execute(select(*SCORE_COLUMNS).where(
-        _among(session, Score.response_id, responses), not_(span.chosen)).order_by(Score.id)).all()
+    outside = records(session.connection().execute(select(*SCORE_COLUMNS).where(
+        _among(session, Score.response_id, responses), not_(span.chosen)).order_by(Score.id)))
     for other in outside:
         by_response[other.response_id].append(other)
     for response_id in {other.response_id for other in outside}:
         by_response[response_id].sort(key=lambda score: score.id)
 
 
-def _among(session: Session, column: Any, values: set[int]) -> ColumnElement[bool]:
+def _among(session: Session, column: Any, values: Collection[int]) -> ColumnElement[bool]:
     """`column IN (values)`; on PostgreSQL `= ANY(array)`: one parameter rather than one per value, which
-    cost more to render than the statement took to run."""
+    cost more to render than the statement took to run. The array goes as its text, `{1,2,3}`: the
+    driver's list dumper tested every element against a quoting pattern (0.75 µs a line exported)."""
     if session.get_bind().dialect.name == "postgresql":
-        return column == any_(literal(list(values), ARRAY(BigInteger)))
+        text = "{" + ",".join(map(str, values)) + "}"
+        return column == any_(cast(literal(text, Text), ARRAY(BigInteger)))
     return column.in_(values)
 
 
@@ -196,7 +223,8 @@ def patient_resources(_session: Session, span: Span) -> list[dict[str, Any]]:
 
 SOURCES: dict[str, Sequence[Source]] = {
     "Patient": (Source("patients", Patient, Patient.id, PATIENT_COLUMNS, patient_resources),),
-    "Observation": (Source("scores", Score, Score.patient_id, SCORE_COLUMNS, score_resources),
+    "Observation": (Source("scores", Score, Score.patient_id, SCORE_COLUMNS, score_resources,
+                           ids_by_created_at=True),
                     Source("life_improver_scores", LifeImproverScore, LifeImproverScore.patient_id, LIS_COLUMNS,
                            lis_resources)),
     "QuestionnaireResponse": (Source("responses", Response, Response.patient_id, RESPONSE_COLUMNS,

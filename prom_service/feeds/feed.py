@@ -28,6 +28,7 @@ from sqlalchemy import BigInteger, Text, cast, func, literal_column, select, tup
 from sqlalchemy.orm import Session
 
 from prom_service.db.base import read_json_fast
+from prom_service.db.records import records
 from prom_service.db.models import Alert, Community, FeedEvent, LifeImproverScore, OutcomeSetVersion, Patient, Score
 from prom_service.db.unit_of_work import UnitOfWork
 from prom_service.services.access import Actor, visible_patients
@@ -153,8 +154,8 @@ def read(
 ) -> list[FeedEvent]:
     """Up to `limit` events after `after` that the actor may see, from finished transactions only.
 
-    Rows come back as plain column tuples with the event's attributes, not ORM objects: readers only read
-    them, and building an identity-mapped object per event cost about a third of a page's time.
+    Rows come back as named tuples with the event's attributes (`db.records`), not ORM objects: readers
+    only read them, and building an identity-mapped object per event cost about a third of a page's time.
     """
     query = select(*_COLUMNS).where(tuple_(FeedEvent.txid, FeedEvent.id) > tuple_(after.txid, after.event_id))
     if session.get_bind().dialect.name == "postgresql":
@@ -164,7 +165,7 @@ def read(
     if events is not None:
         query = query.where(FeedEvent.event.in_(list(events)))
     query = query.order_by(FeedEvent.txid, FeedEvent.id).limit(max(1, min(limit, MAX_LIMIT)))
-    return list(session.execute(query))
+    return records(session.connection().execute(query))
 
 
 def next_cursor(after: Cursor, page: list[FeedEvent]) -> Cursor:

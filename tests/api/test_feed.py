@@ -3,10 +3,10 @@
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from prom_service.api.feed import FeedPageOut
-from prom_service.db.models import Alert, Patient
+from prom_service.db.models import Alert, AuditEvent, Patient
 from prom_service.feeds import feed
 from prom_service.feeds.feed_reading import as_item
 from prom_service.services import alert_work
@@ -152,3 +152,41 @@ class TestFeedAccess:
         south_items, _ = read_all(client, south)
         assert {i["patient_id"] for i in north_items} == {north_patient}
         assert {i["patient_id"] for i in south_items} == {south_patient}
+
+
+def feed_audit(parts):
+    """The statuses of the feed calls in the audit trail, oldest first."""
+    with parts.uow() as uow:
+        rows = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "api:GET /api/v1/feed/scores")
+                                   .order_by(AuditEvent.id)).all()
+        return [row.detail["status"] for row in rows]
+
+
+class TestFeedTransaction:
+    """A feed call checks its key, reads its page and writes its audit row in one transaction."""
+
+    def test_a_page_is_one_transaction_and_is_audited(self, client, headers, parts, session_factory):
+        answer_baseline(client, headers)
+        begun = []
+        event.listen(session_factory, "after_begin", lambda *_: begun.append(1))
+        page = client.get("/api/v1/feed/scores?limit=500", headers=headers)
+        assert page.status_code == 200 and page.json["items"]
+        assert len(begun) == 1
+        assert feed_audit(parts) == [200]
+
+    def test_every_outcome_is_audited_with_the_status_sent_and_leaves_no_transaction_open(
+            self, client, headers, parts, issue_key, session_factory):
+        answer_baseline(client, headers)
+        sessions = set()
+        event.listen(session_factory, "after_begin", lambda session, *_: sessions.add(session))
+        first = client.get("/api/v1/feed/scores", headers=headers)
+        assert client.get("/api/v1/feed/scores", headers={**headers, "If-None-Match": first.headers["ETag"]}
+                          ).status_code == 304
+        assert client.get("/api/v1/feed/scores?cursor=not-ours!", headers=headers).status_code == 422
+        assert client.get("/api/v1/feed/scores", headers=issue_key("write:costs")).status_code == 403
+        assert client.get("/api/v1/feed/scores", headers={"Authorization": "Bearer prom_nope_nope"}).status_code == 401
+        assert feed_audit(parts) == [200, 304, 422, 403]
+        later = answer_baseline(client, headers, {"external_id": "P-2", "phone": "07700 900002"})
+        items, _ = read_all(client, headers)
+        assert later in {i["patient_id"] for i in items}
+        assert sessions and not any(session.in_transaction() for session in sessions)

@@ -1,15 +1,25 @@
 """FHIR Bulk Data $export: kick-off, progress, manifest, NDJSON files, filters, access, cancel, resumption."""
 
+import dataclasses
 import json
 from datetime import timedelta
 from urllib.parse import quote, urlsplit
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
 
 from prom_service.db.models import AuditEvent, ExportJob, Score
 from prom_service.feeds import bulk_export
 from prom_service.feeds.bulk_export import ExportPolicy
+from prom_service.feeds.bulk_export_sources import SOURCES, Scope
+from prom_service.bootstrap import bootstrap
+from prom_service.db.engine import build_engine
+from prom_service.db.migrations import upgrade
+from prom_service.db.models import Patient
+from prom_service.services import api_clients, export_jobs
+from prom_service.services.access import Actor
+from prom_service.services.export_jobs import ExportRequest
 from tests.feeds.fhir_checks import valid
 from tests.feeds.test_fhir import FRAIL, PERINATAL, assess, fhir_get, store_promis
 
@@ -52,6 +62,16 @@ def download(client, headers, manifest):
 
 def run_worker(parts, **kw):
     return bulk_export.run_due(parts, **kw)
+
+
+def batches(parts, source, scope, until, size):
+    """Every batch a source reads after id 0: (last id, line count, lines), read as an export reads them."""
+    read, after = [], 0
+    with parts.uow() as uow:
+        while (batch := source.read(uow.session, scope, after, until, size)) is not None:
+            read.append((batch.last_id, batch.count, batch.ndjson))
+            after = batch.last_id
+    return read
 
 
 def exported_ids(files, kind):
@@ -144,6 +164,31 @@ class TestExport:
         assert sum("component" in resource for resource in lines) >= 2
         for resource in lines:
             assert resource == fhir_get(client, headers, f"/fhir/Observation/{resource['id']}")
+
+    @pytest.mark.parametrize("batch", [1, 2, 3, 1000])
+    def test_since_batches_read_ids_first_yet_hold_what_a_plain_scan_holds(self, client, headers, parts, clock,
+                                                                             batch):
+        """With `_since` the scores of a batch are found by id first (the (id, created_at) index); the
+        batches, their edges and their lines must be those of a plain scan, created_at interleaving ids."""
+        assess(client, headers, "perinatal_mental_health", PERINATAL, external_id="P-1")
+        assess(client, headers, "frail_elderly", FRAIL, external_id="P-2")
+        since = clock.advance(hours=1)
+        with parts.uow() as uow:  # every other score predates _since
+            scores = uow.session.scalars(select(Score).order_by(Score.id)).all()
+            for n, score in enumerate(scores):
+                score.created_at = since + timedelta(minutes=1 if n % 2 else -1)
+            uow.commit()
+        kept = [score.id for n, score in enumerate(scores) if n % 2]
+        shaped = SOURCES["Observation"][0]
+        assert shaped.ids_by_created_at
+        plain = dataclasses.replace(shaped, ids_by_created_at=False)
+        scope = Scope(Actor("api_client", "1", None, frozenset({"read:scores"})), since)
+        until = max(score.id for score in scores)
+        assert batches(parts, shaped, scope, until, batch) == batches(parts, plain, scope, until, batch)
+        assert [last for last, _, _ in batches(parts, shaped, scope, until, batch)] == kept[batch - 1::batch] + (
+            [kept[-1]] if len(kept) % batch else [])
+        later = Scope(scope.actor, since + timedelta(hours=1))
+        assert batches(parts, shaped, later, until, batch) == []
 
     def test_an_export_with_nothing_to_export_has_an_empty_output(self, client, headers, parts, clock):
         since = quote(clock.advance(days=1).isoformat())
@@ -265,3 +310,38 @@ class TestCancelAndResume:
         with parts.uow() as uow:
             job = uow.session.get(ExportJob, job_id)
             assert (job.state, job.claimed_by) == ("completed", None)
+
+
+@pytest.fixture
+def own_parts(fresh_database_url, settings, clock):
+    """Parts over a database of their own, whose sessions each take a connection of their own."""
+    upgrade(fresh_database_url)
+    engine = build_engine(fresh_database_url)
+    yield bootstrap(settings, engine=engine, session_factory=sessionmaker(bind=engine, expire_on_commit=False),
+                    clock=clock)
+    engine.dispose()
+
+
+@pytest.mark.postgres_only
+def test_reading_ahead_on_a_second_connection_writes_the_same_lines(own_parts):
+    """With `read_ahead` the next batch's rows are read by a thread on its own connection while a batch
+    is built; the file must be the one a worker reading in turn writes, batch edges and `_since` included."""
+    parts, now = own_parts, own_parts.clock.now()
+    with parts.uow() as uow:
+        patient = Patient(source="t", external_id="1", created_at=now)
+        uow.session.add(patient)
+        uow.session.flush()
+        uow.session.add_all(Score(patient_id=patient.id, instrument="phq9", scale="total", value=n, flags=[],
+                                  definition_version="phq9/1", provenance={}, observed_at=now,
+                                  created_at=now + timedelta(minutes=1 if n % 4 else -1)) for n in range(11))
+        uow.commit()
+    issued = api_clients.create_api_key(parts.uow(), "t", ("read:scores",), now)
+    actor = Actor("api_client", str(issued.client_id), None, frozenset({"read:scores"}))
+    written = []
+    for read_ahead in (False, True):
+        request = ExportRequest("system", ("Observation",), now)
+        job_id = export_jobs.kick_off(parts.uow(), actor, request, "test", now)
+        result = bulk_export.run_export(parts, job_id, policy=ExportPolicy(batch_size=2, read_ahead=read_ahead))
+        assert result.state == "completed" and result.counts == {"Observation": 8}
+        written.append((bulk_export.job_dir(parts.settings, job_id) / "Observation.ndjson").read_bytes())
+    assert written[0] == written[1]
