@@ -6,14 +6,14 @@ heap rows for each one it kept. With `created_at` in the index the ids of a batc
 index-only scan, and only the rows kept are fetched.
 
 Revision ID: 1002
-Revises: 0901
+Revises: 1001
 """
 from __future__ import annotations
 
 from alembic import op
 
 revision = '1002'
-down_revision = '0901'
+down_revision = '1001'
 branch_labels = None
 depends_on = None
 
