@@ -199,8 +199,11 @@ def move_sequences(engine: Engine) -> None:
 
 
 def analyse(engine: Engine) -> None:
-    """Fresh planner statistics, so the first queries over millions of new rows pick the indexes."""
+    """Fresh planner statistics, so the first queries over millions of new rows pick the indexes, and
+    the visibility map set, so index-only scans (the export's ids by `(id, created_at)`) need not visit
+    the heap: a server with autovacuum off, or one that has not reached the new rows yet, would
+    otherwise leave them unset. VACUUM of freshly loaded rows is cheap (4 s for 11.75 M scores)."""
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             for table in TABLE_ORDER:
-                connection.execute(text(f"ANALYZE {table}"))
+                connection.execute(text(f"VACUUM (ANALYZE) {table}"))
