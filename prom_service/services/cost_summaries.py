@@ -32,13 +32,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.functions import FunctionElement
 
 from prom_service.db.models import CostEvent, Enrolment, Patient
 from prom_service.db.models.cost_summary import CostSummaryDay, EnrolmentCost, PatientLookbackCost
 from prom_service.db.models.enrolment_summary import EnrolmentSummary
+from prom_service.db.sql_functions import latest_of
 from prom_service.db.unit_of_work import UnitOfWork
 from prom_service.services import enrolment_summaries
 from prom_service.services.segments import REST, SegmentScheme, months_before
@@ -53,23 +52,6 @@ new_events = Table(
     prefixes=["TEMPORARY"],
 )
 NEW_EVENTS_DDL = "CREATE TEMPORARY TABLE new_cost_events (patient_id BIGINT, start_date DATE, cost NUMERIC(14, 2))"
-
-
-class later_of(FunctionElement):
-    """The later of two dates (PostgreSQL's greatest, SQLite's two-argument max)."""
-
-    type = Date()
-    inherit_cache = True
-
-
-@compiles(later_of)
-def _later_of(element, compiler, **kw):
-    return f"greatest({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(later_of, "sqlite")
-def _later_of_sqlite(element, compiler, **kw):
-    return f"max({compiler.process(element.clauses, **kw)})"
 
 
 def add_events(session: Session, events: Iterable[tuple[int, date, Decimal]]) -> None:
@@ -119,7 +101,7 @@ def _add_to_enrolment_costs(connection: Connection) -> None:
         ["enrolment_id", "patient_id", "cost", "last_start_date"], added)
     connection.execute(statement.on_conflict_do_update(index_elements=["enrolment_id"], set_={
         "cost": EnrolmentCost.__table__.c.cost + statement.excluded.cost,
-        "last_start_date": later_of(EnrolmentCost.__table__.c.last_start_date, statement.excluded.last_start_date),
+        "last_start_date": latest_of(EnrolmentCost.__table__.c.last_start_date, statement.excluded.last_start_date),
     }))
 
 

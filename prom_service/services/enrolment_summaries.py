@@ -22,17 +22,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import ARRAY, DateTime, Float, and_, case, cast, delete, func, insert, select, text
+from sqlalchemy import ARRAY, Float, and_, case, cast, delete, func, insert, select, text
 from sqlalchemy import inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.functions import FunctionElement
 
 from prom_service.db.models import Enrolment, Invitation, LifeImproverScore, Patient, Score
 from prom_service.db.models.cost_summary import EnrolmentCost, PatientLookbackCost
 from prom_service.db.models.enrolment_summary import EnrolmentSummary
+from prom_service.db.sql_functions import latest_of
 from prom_service.db.unit_of_work import UnitOfWork
 
 SENT_STATUSES = ("sent", "reminded", "partial", "completed", "expired")
@@ -43,26 +42,6 @@ COLUMNS = ("enrolment_id", "patient_id", "baseline_lis", "latest_lis", "invitati
            "days_at_home", "last_activity_at", "community_id", "outcome_set_version_id", "enrolled_at", "left_at", "lsoa",
            "cost", "cost_through", "lookback_spend")
 COSTS = ("cost", "cost_through", "lookback_spend")  # written by `copy_costs` once a row exists
-
-
-class latest_of(FunctionElement):
-    """The latest of some timestamps, ignoring NULLs (NULL when all are)."""
-
-    type = DateTime(timezone=True)
-    inherit_cache = True
-
-
-@compiles(latest_of)
-def _latest_of(element, compiler, **kw):
-    return f"greatest({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(latest_of, "sqlite")
-def _latest_of_sqlite(element, compiler, **kw):
-    """SQLite's max() of several arguments is NULL if any is: each argument coalesced with the others."""
-    args = [compiler.process(arg, **kw) for arg in element.clauses]
-    rotations = [", ".join(args[i:] + args[:i]) for i in range(len(args))]
-    return "max(" + ", ".join(f"coalesce({rotation})" for rotation in rotations) + ")"
 
 
 # --- per-enrolment figures from the rows themselves, as of a moment (None: everything stored) ---
