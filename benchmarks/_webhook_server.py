@@ -17,6 +17,7 @@ from sqlalchemy import insert
 
 from prom_service import create_app
 from prom_service.db.models import InboundSms
+from prom_service import process_heap
 from prom_service.gunicorn_server import serve
 
 bare = Blueprint("bench", __name__)
@@ -33,6 +34,7 @@ def one_insert() -> Response:
 def main(port: int, workers: int) -> int:
     app = create_app()
     app.register_blueprint(bare)
+    process_heap.settle(app.extensions["prom"].settings)  # as `prom web` does before the workers fork
     serve(app, host="127.0.0.1", port=port, workers=workers)
     return 0
 
