@@ -285,26 +285,8 @@ def _hand_written_sql(scheme, within: list[int]) -> str:
         FROM outcome_set_versions),
     later AS (
         SELECT s.enrolment_id, s.patient_id FROM enrolment_summaries s, bounds WHERE s.last_activity_at > bounds.eod),
-    lis AS (
-        SELECT enrolment_id,
-               (min(ARRAY[extract(epoch FROM observed_at)::float8, id::float8, value]))[3] AS baseline,
-               CASE WHEN count(*) > 1 THEN (max(ARRAY[extract(epoch FROM observed_at)::float8, id::float8, value]))[3]
-               END AS latest
-        FROM life_improver_scores, bounds
-        WHERE enrolment_id IN (SELECT enrolment_id FROM later) AND value IS NOT NULL AND observed_at <= bounds.eod
-        GROUP BY enrolment_id),
-    invited AS (
-        SELECT enrolment_id,
-               count(*) FILTER (WHERE status IN ('sent', 'reminded', 'partial', 'completed', 'expired')) AS sent,
-               count(*) FILTER (WHERE status = 'completed') AS completed
-        FROM invitations, bounds
-        WHERE enrolment_id IN (SELECT enrolment_id FROM later) AND due_at <= bounds.eod GROUP BY enrolment_id),
-    at_home AS (
-        SELECT patient_id, (max(ARRAY[extract(epoch FROM observed_at)::float8, id::float8, value]))[3] AS value
-        FROM scores, bounds
-        WHERE patient_id IN (SELECT patient_id FROM later) AND instrument = 'days_at_home' AND value IS NOT NULL
-          AND observed_at <= bounds.eod
-        GROUP BY patient_id),
+    {_per_enrolment_ctes(enrolments="enrolment_id IN (SELECT enrolment_id FROM later) AND ",
+                         people="patient_id IN (SELECT patient_id FROM later) AND ")}
     cycles AS (
         {_summary_columns(scheme, within, "s.baseline_lis", "s.latest_lis", "s.invitations_sent",
                           "s.invitations_completed", "s.days_at_home")}
@@ -341,24 +323,7 @@ def _raw_rows_sql(scheme, within: list[int]) -> str:
         JOIN cost_events ce ON ce.patient_id = e.patient_id AND ce.start_date >= date(e.enrolled_at)
          AND ce.start_date <= CASE WHEN e.left_at < b.eod THEN date(e.left_at) ELSE b.day END
         GROUP BY e.id),
-    lis AS (
-        SELECT enrolment_id,
-               (min(ARRAY[extract(epoch FROM observed_at)::float8, id::float8, value]))[3] AS baseline,
-               CASE WHEN count(*) > 1 THEN (max(ARRAY[extract(epoch FROM observed_at)::float8, id::float8, value]))[3]
-               END AS latest
-        FROM life_improver_scores, bounds
-        WHERE value IS NOT NULL AND observed_at <= bounds.eod
-        GROUP BY enrolment_id),
-    invited AS (
-        SELECT enrolment_id,
-               count(*) FILTER (WHERE status IN ('sent', 'reminded', 'partial', 'completed', 'expired')) AS sent,
-               count(*) FILTER (WHERE status = 'completed') AS completed
-        FROM invitations, bounds WHERE due_at <= bounds.eod GROUP BY enrolment_id),
-    at_home AS (
-        SELECT patient_id, (max(ARRAY[extract(epoch FROM observed_at)::float8, id::float8, value]))[3] AS value
-        FROM scores, bounds
-        WHERE instrument = 'days_at_home' AND value IS NOT NULL AND observed_at <= bounds.eod
-        GROUP BY patient_id),
+    {_per_enrolment_ctes(enrolments="", people="")}
     cycles AS (
         SELECT e.community_id, coalesce(sh.segment, 'rest') AS segment, d.decile,
                lis.baseline, lis.latest,
@@ -378,6 +343,30 @@ def _raw_rows_sql(scheme, within: list[int]) -> str:
         WHERE e.enrolled_at <= b.eod)
     {_TALLIES}
     """
+
+
+def _per_enrolment_ctes(enrolments: str, people: str) -> str:
+    """`lis`, `invited` and `at_home`: each enrolment's first and last LIS, invitations counted and the
+    person's latest days at home, as of the report, from the rows; `enrolments` and `people` narrow them
+    (to the enrolments with later activity, or to nobody for the raw-rows truth)."""
+    return f"""lis AS (
+        SELECT enrolment_id,
+               (min(ARRAY[extract(epoch FROM observed_at)::float8, id::float8, value]))[3] AS baseline,
+               CASE WHEN count(*) > 1 THEN (max(ARRAY[extract(epoch FROM observed_at)::float8, id::float8, value]))[3]
+               END AS latest
+        FROM life_improver_scores, bounds
+        WHERE {enrolments}value IS NOT NULL AND observed_at <= bounds.eod
+        GROUP BY enrolment_id),
+    invited AS (
+        SELECT enrolment_id,
+               count(*) FILTER (WHERE status IN ('sent', 'reminded', 'partial', 'completed', 'expired')) AS sent,
+               count(*) FILTER (WHERE status = 'completed') AS completed
+        FROM invitations, bounds WHERE {enrolments}due_at <= bounds.eod GROUP BY enrolment_id),
+    at_home AS (
+        SELECT patient_id, (max(ARRAY[extract(epoch FROM observed_at)::float8, id::float8, value]))[3] AS value
+        FROM scores, bounds
+        WHERE {people}instrument = 'days_at_home' AND value IS NOT NULL AND observed_at <= bounds.eod
+        GROUP BY patient_id),"""
 
 
 _TALLIES = """
