@@ -36,7 +36,7 @@ from sqlalchemy import select
 
 from benchmarks._fleet import ROOT, DEFAULT_SERVER, base_settings, drop_database, fresh_database, seed_due_invitations
 from benchmarks._load import Client, Run, closed_loop, open_loop, post
-from benchmarks._server_cpu import ServerCpu
+from benchmarks._cpu_meter import ServerCpu
 from prom_service.bootstrap import bootstrap
 from prom_service.channels.sms.signature import SIGNATURE_HEADER, sign
 from prom_service.channels.sms.simulator import new_provider_ref
