@@ -1,7 +1,9 @@
-"""SQL functions written once for both databases we run on."""
+"""SQL written once for both databases we run on: functions, and the upsert each dialect spells its own way."""
 
 from __future__ import annotations
 
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -29,3 +31,9 @@ def _latest_of_sqlite(element, compiler, **kw):
     args = [compiler.process(arg, **kw) for arg in element.clauses]
     rotations = [", ".join(args[i:] + args[:i]) for i in range(len(args))]
     return "max(" + ", ".join(f"coalesce({rotation})" for rotation in rotations) + ")"
+
+
+def upsert(connection: Connection, table):
+    """`INSERT` with `ON CONFLICT` (`.on_conflict_do_update`, `.excluded`) in the connection's dialect."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)

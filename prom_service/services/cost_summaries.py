@@ -29,7 +29,6 @@ from sqlalchemy import (
     BigInteger, Column, Date, MetaData, Numeric, Table, and_, case, delete, func, insert, or_, select,
     text,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -37,7 +36,7 @@ from sqlalchemy.orm import Session
 from prom_service.db.models import CostEvent, Enrolment, Patient
 from prom_service.db.models.cost_summary import CostSummaryDay, EnrolmentCost, PatientLookbackCost
 from prom_service.db.models.enrolment_summary import EnrolmentSummary
-from prom_service.db.sql_functions import latest_of
+from prom_service.db.sql_functions import latest_of, upsert
 from prom_service.db.unit_of_work import UnitOfWork
 from prom_service.services import enrolment_summaries
 from prom_service.services.segments import REST, SegmentScheme, months_before
@@ -84,11 +83,6 @@ def within_enrolment(start_date, enrolled_at=Enrolment.enrolled_at, left_at=Enro
     return (start_date >= func.date(enrolled_at), or_(left_at.is_(None), start_date <= func.date(left_at)))
 
 
-def _upsert(connection: Connection, table):
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
-
-
 def _add_to_enrolment_costs(connection: Connection) -> None:
     added = (
         select(Enrolment.id, Enrolment.patient_id, func.sum(new_events.c.cost), func.max(new_events.c.start_date))
@@ -97,7 +91,7 @@ def _add_to_enrolment_costs(connection: Connection) -> None:
         .where(Enrolment.id.is_not(None))  # SQLite's upsert needs a WHERE to parse INSERT … SELECT … ON CONFLICT
         .group_by(Enrolment.id, Enrolment.patient_id)
     )
-    statement = _upsert(connection, EnrolmentCost.__table__).from_select(
+    statement = upsert(connection, EnrolmentCost.__table__).from_select(
         ["enrolment_id", "patient_id", "cost", "last_start_date"], added)
     connection.execute(statement.on_conflict_do_update(index_elements=["enrolment_id"], set_={
         "cost": EnrolmentCost.__table__.c.cost + statement.excluded.cost,
@@ -111,7 +105,7 @@ def _add_to_lookback_costs(connection: Connection, day: date, months: int) -> No
         .where(new_events.c.start_date > months_before(day, months), new_events.c.start_date <= day)
         .group_by(new_events.c.patient_id)
     )
-    statement = _upsert(connection, PatientLookbackCost.__table__).from_select(["patient_id", "spend"], added)
+    statement = upsert(connection, PatientLookbackCost.__table__).from_select(["patient_id", "spend"], added)
     connection.execute(statement.on_conflict_do_update(index_elements=["patient_id"], set_={
         "spend": PatientLookbackCost.__table__.c.spend + statement.excluded.spend,
     }))

@@ -24,18 +24,18 @@ from typing import Iterable
 
 from sqlalchemy import ARRAY, Float, and_, case, cast, delete, func, insert, select, text
 from sqlalchemy import inspect
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from prom_service.db.models import Enrolment, Invitation, LifeImproverScore, Patient, Score
 from prom_service.db.models.cost_summary import EnrolmentCost, PatientLookbackCost
 from prom_service.db.models.enrolment_summary import EnrolmentSummary
-from prom_service.db.sql_functions import latest_of
+from prom_service.db.sql_functions import latest_of, upsert
 from prom_service.db.unit_of_work import UnitOfWork
+from prom_service.domain.measure import DAYS_AT_HOME
 
 SENT_STATUSES = ("sent", "reminded", "partial", "completed", "expired")
-DAYS_AT_HOME = "days_at_home"
 CHUNK = 5000  # ids per IN (...), inside both databases' bind-parameter limits
 LOCK_SPACE = 1001  # the advisory-lock class of enrolment summaries (the key is the enrolment id)
 COLUMNS = ("enrolment_id", "patient_id", "baseline_lis", "latest_lis", "invitations_sent", "invitations_completed",
@@ -172,8 +172,7 @@ def refresh(session: Session, enrolment_ids: Iterable[int]) -> None:
         chosen = ordered[start:start + CHUNK]
         if postgres:
             _lock(connection, chosen)
-        dialect = postgresql if postgres else sqlite
-        statement = dialect.insert(EnrolmentSummary.__table__).from_select(COLUMNS, _summary_rows(postgres, chosen))
+        statement = upsert(connection, EnrolmentSummary.__table__).from_select(COLUMNS, _summary_rows(postgres, chosen))
         connection.execute(statement.on_conflict_do_update(
             index_elements=["enrolment_id"],
             set_={column: statement.excluded[column] for column in COLUMNS[1:] if column not in COSTS}))
