@@ -32,7 +32,7 @@ from prom_service.db.models.enrolment_summary import EnrolmentSummary
 from prom_service.db.unit_of_work import UnitOfWork
 from prom_service.domain.outcome_set import DEFAULT_LIS_MID
 from prom_service.domain.value_figures import Tally, ValueFigures, figures
-from prom_service.services.access import Actor, visible_patients
+from prom_service.services.access import Actor, patient_visible
 from prom_service.services.errors import NotFound
 from prom_service.services import cost_summaries, enrolment_summaries
 from prom_service.services.segments import REST, Segment, SegmentScheme, patient_segments
@@ -245,8 +245,9 @@ def _cycles(uow: UnitOfWork, actor: Actor, scheme: SegmentScheme, as_of: date, c
         query = query.outerjoin(subquery, on)
     if only_later_with is not None:
         query = query.where(Enrolment.id.in_(later[0]))
-    if actor.team_ids is not None:
-        query = query.where(Enrolment.patient_id.in_(visible_patients(actor).with_only_columns(Patient.id)))
+    visible = patient_visible(actor)  # on the patient row the query joins already
+    if visible is not None:
+        query = query.where(visible)
     return query.subquery("cycles")
 
 
