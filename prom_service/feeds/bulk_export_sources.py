@@ -14,16 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Callable, Collection, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import orjson
-from sqlalchemy import BigInteger, ColumnElement, Select, Text, and_, any_, cast, func, literal, not_, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import ColumnElement, Select, and_, func, not_, select
 from sqlalchemy.orm import Session
 
 import scoring
 from prom_service.db.base import read_json_fast
 from prom_service.db.records import records
+from prom_service.db.sql_functions import among_chosen, among_ids
 from prom_service.db.models import Answer, Community, LifeImproverScore, OutcomeSetVersion, Patient, Response, Score
 from prom_service.feeds import fhir_resources as fhir
 from prom_service.services.access import Actor, visible_patients
@@ -118,18 +118,9 @@ class Source:
         query = self._filtered(select(*self.columns), scope, until).where(self.model.id > after)
         if scope.since is not None and self.ids_by_created_at:
             ids = self._filtered(select(self.model.id), scope, until).where(self.model.id > after)
-            query = select(*self.columns).where(_among_chosen(session, self.model.id,
+            query = select(*self.columns).where(among_chosen(session, self.model.id,
                                                               ids.order_by(self.model.id).limit(batch)))
         return records(session.connection().execute(query.order_by(self.model.id).limit(batch)))
-
-
-def _among_chosen(session: Session, column: Any, chosen: Select) -> ColumnElement[bool]:
-    """`column IN (chosen)`; on PostgreSQL `= ANY((SELECT array_agg ...))`, an array built once before the
-    scan, so the rows are read by the primary key rather than by hashing the whole table against it."""
-    if session.get_bind().dialect.name != "postgresql":
-        return column.in_(chosen)
-    gathered = chosen.subquery()
-    return column == any_(cast(select(func.array_agg(gathered.c[0])).scalar_subquery(), ARRAY(BigInteger)))
 
 
 def _line(resource: dict[str, Any]) -> bytes:
@@ -166,21 +157,11 @@ def score_resources(session: Session, span: Span) -> Iterator[dict[str, Any]]:
 def _add_outside(session: Session, span: Span, responses: set[int], by_response: dict[int, list[Any]]) -> None:
     """Add the scores of these responses that the batch does not hold, keeping each list in id order."""
     outside = records(session.connection().execute(select(*SCORE_COLUMNS).where(
-        _among(session, Score.response_id, responses), not_(span.chosen)).order_by(Score.id)))
+        among_ids(session, Score.response_id, responses), not_(span.chosen)).order_by(Score.id)))
     for other in outside:
         by_response[other.response_id].append(other)
     for response_id in {other.response_id for other in outside}:
         by_response[response_id].sort(key=lambda score: score.id)
-
-
-def _among(session: Session, column: Any, values: Collection[int]) -> ColumnElement[bool]:
-    """`column IN (values)`; on PostgreSQL `= ANY(array)`: one parameter rather than one per value, which
-    cost more to render than the statement took to run. The array goes as its text, `{1,2,3}`: the
-    driver's list dumper tested every element against a quoting pattern (0.75 µs a line exported)."""
-    if session.get_bind().dialect.name == "postgresql":
-        text = "{" + ",".join(map(str, values)) + "}"
-        return column == any_(cast(literal(text, Text), ARRAY(BigInteger)))
-    return column.in_(values)
 
 
 def lis_resources(session: Session, span: Span) -> list[dict[str, Any]]:
@@ -193,7 +174,7 @@ def lis_resources(session: Session, span: Span) -> list[dict[str, Any]]:
     sources = {r.id: [d.get("source", "") for d in (r.inputs or {}).get("domains", {}).values()] for r in rows}
     answer_ids = {int(s.split(":")[1]) for found in sources.values() for s in found if s.startswith("answer:")}
     response_of = dict(session.connection().execute(select(Answer.id, Answer.response_id)
-                                                    .where(_among(session, Answer.id, answer_ids))).all()) \
+                                                    .where(among_ids(session, Answer.id, answer_ids))).all()) \
         if answer_ids else {}
     resources = []
     for row in rows:
@@ -212,7 +193,7 @@ def response_resources(session: Session, span: Span) -> list[dict[str, Any]]:
     rows = span.rows
     answers: dict[int, list[Any]] = {row.id: [] for row in rows}
     for answer in session.connection().execute(select(Answer.response_id, Answer.item_id, Answer.value, Answer.answered_at)
-                                  .where(_among(session, Answer.response_id, set(answers)))):
+                                  .where(among_ids(session, Answer.response_id, set(answers)))):
         answers[answer.response_id].append(answer)
     return [fhir.questionnaire_response(row, answers[row.id]) for row in rows]
 
